@@ -1,0 +1,1 @@
+"""clusterctl: explore France's innovation clusters and match companies to them."""
