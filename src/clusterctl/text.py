@@ -12,7 +12,9 @@ import unicodedata
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"}
+)
 
 
 @lru_cache(maxsize=65536)
@@ -29,10 +31,55 @@ def normalize(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """ASCII slug used for record ids: `"Pôle Mer Bretagne Atlantique"` -> `"pole-mer-bretagne-atlantique"`."""
+    """ASCII slug used for record ids.
+
+    `"Pôle Mer Bretagne Atlantique"` -> `"pole-mer-bretagne-atlantique"`.
+    """
     return normalize(text).replace(" ", "-")
 
 
 def compact(text: str) -> str:
-    """`normalize()` without spaces, for matching `"Lyon Biopole"` to `"lyonbiopole"`."""
+    """`normalize()` without spaces: `"Lyon Biopole"` matches `"lyonbiopole"`."""
     return normalize(text).replace(" ", "")
+
+
+def stem(word: str) -> str:
+    """Crude plural folding for English and French: `drones` -> `drone`,
+    `matériaux` stays, `composites` -> `composite`. Applied to both sides."""
+    if len(word) > 3 and word[-1] in "sx" and word[-2] not in "su":
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def stem_phrase(text: str) -> str:
+    """`normalize()` then `stem()` on each word: the key used by term lookups."""
+    return " ".join(stem(w) for w in normalize(text).split())
+
+
+STOPWORDS = frozenset(
+    """
+    a an and are as at be by for from has have in into is it its of on or our that
+    the their this to with we you your other also such its etc eg ie using use
+    based new more most very all any both each via per including include includes
+    main mainly well who which while over under au aux avec ce ces dans de des du
+    elle en et est il ils la le les leur leurs mais ne nos notre ou par pas pour
+    qui que sa se ses son sur un une vos votre d l s n qu c j m t y plus tres entre
+    sous chez afin ainsi dont company companies entreprise entreprises societe
+    group groupe firm service services solution solutions system systems product
+    products produit produits industry industrie industries industrial industriel
+    industrielle activity activities activite activites develop develops developing
+    development developpement design designs designing make makes making
+    manufacture manufactures manufacturing fabrication fabrique provide provides
+    providing offer offers offering propose proposes specialised specialized
+    specialist specialiste leading leader global international france french
+    francais francaise europe european world
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed words of `text` without stopwords: the tokens text matching uses."""
+    return [
+        stem(w) for w in normalize(text).split() if w not in STOPWORDS and len(w) > 1
+    ]

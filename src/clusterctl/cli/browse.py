@@ -1,0 +1,445 @@
+"""Browsing commands: list, show, sectors, regions, naf, info."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from clusterctl.errors import NotFoundError, UsageError
+from clusterctl.formats import OutputFormat
+
+from . import app
+from .common import (
+    DataOption,
+    FieldsOption,
+    FormatOption,
+    NoHeaderOption,
+    columns_for,
+    complete_cluster,
+    complete_region,
+    complete_sector,
+    emit,
+    get_dataset,
+    no_result,
+    note,
+    user_errors,
+)
+
+Repeat = list[str] | None
+
+
+@app.command("list")
+@user_errors
+def list_clusters(
+    ctx: typer.Context,
+    sector: Annotated[
+        Repeat,
+        typer.Option(
+            "--sector",
+            "-s",
+            autocompletion=complete_sector,
+            help="Sector id or word, English or French (repeatable; "
+            "a parent includes its children).",
+        ),
+    ] = None,
+    region: Annotated[
+        Repeat,
+        typer.Option(
+            "--region",
+            "-r",
+            autocompletion=complete_region,
+            help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
+        ),
+    ] = None,
+    city: Annotated[
+        Repeat, typer.Option("--city", help="HQ city (repeatable).")
+    ] = None,
+    keyword: Annotated[
+        Repeat,
+        typer.Option("--keyword", "-k", help="Keyword of the cluster (repeatable)."),
+    ] = None,
+    member_type: Annotated[
+        Repeat,
+        typer.Option(
+            "--member-type",
+            help="startup, sme, midcap, large, research, academic, "
+            "public (repeatable).",
+        ),
+    ] = None,
+    status: Annotated[
+        Repeat,
+        typer.Option(
+            "--status",
+            help="active, probation, unconfirmed, merged, current "
+            "(default) or all (repeatable).",
+        ),
+    ] = None,
+    near: Annotated[
+        str | None,
+        typer.Option(
+            "--near",
+            metavar="PLACE",
+            help="Commune, postal code, département or region: adds "
+            "distance_km and sorts by it.",
+        ),
+    ] = None,
+    radius: Annotated[
+        float | None,
+        typer.Option(
+            "--radius",
+            metavar="KM",
+            min=0,
+            help="With --near, keep clusters whose HQ is within KM.",
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            metavar="FIELD",
+            help="Sort by a field; prefix with '-' for descending.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=1, help="Print at most N clusters."),
+    ] = None,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """List clusters, filtered by sector, region, city, keyword, member type or status.
+
+    Example: clusterctl list --sector biotech --region "Auvergne-Rhône-Alpes"
+    """
+    from clusterctl import query
+    from clusterctl.records import SUMMARY_COLUMNS, cluster_record, valid_fields
+
+    dataset = get_dataset(ctx, data)
+    filters = query.Filters(
+        sectors=query.resolve_sectors(sector or []),
+        regions=query.resolve_regions(region or []),
+        cities=query.resolve_cities(dataset, city or []),
+        keywords=[k for k in (_norm(k) for k in keyword or []) if k],
+        member_types=query.resolve_choice(
+            "member type", member_type or [], query.MEMBER_TYPES
+        ),
+        statuses=query.resolve_statuses(status or []),
+        near=_place(near) if near else None,
+        radius_km=radius,
+    )
+    if radius is not None and near is None:
+        raise UsageError("--radius needs --near PLACE")
+    found = query.filter_clusters(dataset, filters)
+    extra = ("distance_km",) if near else ()
+    rows = []
+    for cluster, distance in found:
+        row = cluster_record(dataset, cluster)
+        if near:
+            row["distance_km"] = distance
+        rows.append(row)
+    valid = valid_fields(extra)
+    rows = _sorted(rows, sort, valid, default="distance_km" if near else None)
+    if limit:
+        rows = rows[:limit]
+    summary = (*SUMMARY_COLUMNS, *extra)
+    emit(
+        rows,
+        fmt,
+        columns=columns_for(fields, fmt, valid, summary),
+        header=not no_header,
+    )
+    if not rows:
+        no_result("no cluster matches these filters")
+
+
+def _norm(text: str) -> str:
+    from clusterctl.text import normalize
+
+    return normalize(text)
+
+
+def _place(text: str) -> Any:
+    from clusterctl import geography
+
+    place = geography.resolve_place(text)
+    if place is None or place.lat is None:
+        raise UsageError(
+            f"cannot place '{text}' (try a commune, postal code, département or region)"
+        )
+    if place.note:
+        note(place.note)
+    return place
+
+
+def _sorted(
+    rows: list[dict[str, Any]], sort: str | None, valid: list[str], default: str | None
+) -> list[dict[str, Any]]:
+    from clusterctl.formats import flatten
+
+    key = sort or default
+    if not key:
+        return rows
+    reverse = key.startswith("-")
+    key = key.lstrip("-")
+    if key not in valid:
+        raise UsageError(f"cannot sort by '{key}'; valid fields: {', '.join(valid)}")
+
+    def sort_key(row: dict[str, Any]) -> tuple[int, Any, str]:
+        value = flatten(row).get(key)
+        if isinstance(value, list):
+            value = ";".join(map(str, value))
+        if value is None:
+            return (1, "", row["id"])
+        return (0, _norm(value) if isinstance(value, str) else value, row["id"])
+
+    missing_last = sorted(rows, key=sort_key, reverse=reverse)
+    if reverse:  # keep missing values last in both directions
+        missing_last.sort(key=lambda r: flatten(r).get(key) is None)
+    return missing_last
+
+
+@app.command()
+@user_errors
+def show(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=complete_cluster,
+            help="Cluster id, name, alias or former name (any case, accents optional).",
+        ),
+    ],
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    fields: FieldsOption = None,
+) -> None:
+    """Show every field of one cluster.
+
+    Example: clusterctl show lyonbiopole
+    """
+    from clusterctl.formats import parse_fields, select, write_object
+    from clusterctl.records import cluster_record, valid_fields
+    from clusterctl.search import suggest_clusters
+
+    dataset = get_dataset(ctx, data)
+    found = dataset.find(name)
+    if not found:
+        candidates = suggest_clusters(dataset, name)
+        hint = (
+            "; did you mean: " + ", ".join(f"{c.id} ({c.name})" for c in candidates)
+            if candidates
+            else ""
+        )
+        raise NotFoundError(f"no cluster named '{name}'{hint}")
+    if len(found) > 1:
+        names = ", ".join(f"{c.id} ({c.name})" for c in found)
+        raise NotFoundError(f"'{name}' names several clusters: {names}")
+    cluster = found[0]
+    if cluster.successor:
+        successor = dataset.get(cluster.successor)
+        note(
+            f"{cluster.name} has merged into "
+            f"{successor.name if successor else cluster.successor}; "
+            f"see 'clusterctl show {cluster.successor}'"
+        )
+    record = cluster_record(dataset, cluster)
+    chosen = parse_fields(fields, valid_fields())
+    write_object(select(record, chosen) if chosen else record, fmt, sys.stdout)
+
+
+@app.command()
+@user_errors
+def sectors(
+    ctx: typer.Context,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """List the sector taxonomy with the number of current clusters under each sector.
+
+    Example: clusterctl sectors --format json | jq '.[] | select(.clusters > 5)'
+    """
+    from clusterctl.taxonomy import load_taxonomy
+
+    dataset = get_dataset(ctx, data)
+    taxonomy = load_taxonomy()
+    current = list(dataset.current())
+    rows = []
+    for sector in taxonomy.sectors.values():
+        under = taxonomy.descendants(sector.id)
+        rows.append(
+            {
+                "id": sector.id,
+                "parent": sector.parent,
+                "label_en": sector.label_en,
+                "label_fr": sector.label_fr,
+                "ecosystem": taxonomy.ecosystem(sector.id),
+                "clusters": sum(1 for c in current if under.intersection(c.sectors)),
+                "synonyms": [*sector.synonyms_en, *sector.synonyms_fr],
+                "naf": [code for code, _ in sector.naf],
+            }
+        )
+    valid = list(rows[0]) if rows else []
+    summary = ("id", "parent", "label_en", "label_fr", "clusters")
+    emit(
+        rows,
+        fmt,
+        columns=columns_for(fields, fmt, valid, summary),
+        header=not no_header,
+    )
+
+
+@app.command()
+@user_errors
+def regions(
+    ctx: typer.Context,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """List the 18 regions with the number of current clusters covering each.
+
+    Example: clusterctl regions --format csv
+    """
+    from clusterctl import geography
+
+    dataset = get_dataset(ctx, data)
+    current = list(dataset.current())
+    rows = [
+        {
+            "name": r.name,
+            "code": r.code,
+            "iso": r.iso,
+            "name_en": r.name_en,
+            "abbreviations": list(r.abbreviations),
+            "former_names": list(r.former_names),
+            "neighbours": list(r.neighbours),
+            "clusters": sum(1 for c in current if r.name in c.regions),
+            "hq_clusters": sum(
+                1 for c in current if c.regions and c.regions[0] == r.name
+            ),
+        }
+        for r in geography.regions()
+    ]
+    valid = list(rows[0])
+    summary = ("name", "code", "iso", "abbreviations", "clusters", "hq_clusters")
+    emit(
+        rows,
+        fmt,
+        columns=columns_for(fields, fmt, valid, summary),
+        header=not no_header,
+    )
+
+
+@app.command()
+@user_errors
+def naf(
+    ctx: typer.Context,
+    code: Annotated[
+        str, typer.Argument(help="NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62.")
+    ],
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+) -> None:
+    """Show a NAF code's official label, its sectors and the clusters that fit it.
+
+    Example: clusterctl naf 30.30Z
+    """
+    from clusterctl.formats import write_object
+    from clusterctl.naf import lookup, parse_naf, suggest_naf
+    from clusterctl.records import cluster_record
+    from clusterctl.taxonomy import load_taxonomy
+
+    entry = lookup(code)
+    if entry is None:
+        close = suggest_naf(code)
+        hint = f" (closest: {', '.join(close)})" if close else ""
+        shape = "unknown" if parse_naf(code) else "not a"
+        raise UsageError(f"{shape} NAF rev. 2 code '{code}'{hint}")
+    dataset = get_dataset(ctx, data)
+    taxonomy = load_taxonomy()
+    hits = taxonomy.sectors_for_naf(entry.code)
+    sector_ids = {sid for sid, _, _ in hits}
+    wanted = (
+        set().union(*(taxonomy.descendants(s) for s in sector_ids)) if hits else set()
+    )
+    listed = [
+        c
+        for c in dataset.current()
+        if wanted.intersection(c.sectors) or _naf_fits(entry.code, c.naf)
+    ]
+    record = {
+        "code": entry.code,
+        "level": entry.level,
+        "label": entry.label,
+        "section": entry.section,
+        "section_label": entry.section_label,
+        "division_label": entry.division_label,
+        "sectors": [
+            {"id": sid, "label": taxonomy.label(sid), "via": prefix, "why": why}
+            for sid, prefix, why in hits
+        ],
+        "clusters": [
+            {k: cluster_record(dataset, c)[k] for k in ("id", "name", "regions")}
+            for c in sorted(
+                listed, key=lambda c: (not _naf_fits(entry.code, c.naf), c.id)
+            )
+        ],
+    }
+    write_object(record, fmt, sys.stdout)
+    if not record["clusters"]:
+        no_result(f"no cluster fits NAF {entry.code}")
+
+
+def _naf_fits(code: str, prefixes: list[str]) -> bool:
+    return any(code.startswith(p) or p.startswith(code) for p in prefixes)
+
+
+@app.command()
+@user_errors
+def info(
+    ctx: typer.Context,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+) -> None:
+    """Show the dataset's version, date, counts by status, sources and licences.
+
+    Example: clusterctl info --format json
+    """
+    from collections import Counter
+
+    from clusterctl.formats import write_object
+
+    dataset = get_dataset(ctx, data)
+    statuses = Counter(c.status.value for c in dataset.clusters)
+    sources = sorted({s for c in dataset.clusters for s in c.sources})
+    record = {
+        "dataset": dataset.source,
+        "version": dataset.info.version,
+        "date": dataset.info.date.isoformat(),
+        "title": dataset.info.title,
+        "licence": dataset.info.licence,
+        "clusters": len(dataset.clusters),
+        "by_status": dict(sorted(statuses.items())),
+        "last_verified": {
+            "oldest": min(c.last_verified for c in dataset.clusters).isoformat(),
+            "newest": max(c.last_verified for c in dataset.clusters).isoformat(),
+        },
+        "distinct_sources": len(sources),
+        "bundled_data_licences": BUNDLED_LICENCES,
+    }
+    write_object(record, fmt, sys.stdout)
+
+
+BUNDLED_LICENCES = {
+    "clusters": "CC BY 4.0 compilation of the public sources cited in each record",
+    "sectors": "CC BY 4.0 (taxonomy); NAF rev. 2 codes and labels from INSEE "
+    "(Licence Ouverte / Open Licence 2.0)",
+    "geography": "see GEOGRAPHY-SOURCES.md in the data folder",
+}

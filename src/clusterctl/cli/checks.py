@@ -1,0 +1,99 @@
+"""Checking and describing files: validate, schema."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from clusterctl.errors import ExitCode
+
+from . import app
+from .common import DataOption, user_errors
+
+
+class FileKind(StrEnum):
+    auto = "auto"
+    dataset = "dataset"
+    profile = "profile"
+
+
+class SchemaName(StrEnum):
+    cluster = "cluster"
+    dataset = "dataset"
+    profile = "profile"
+
+
+@app.command()
+@user_errors
+def validate(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FILE]",
+            help="Dataset or company profile to check ('-' for stdin); "
+            "default: the dataset in use.",
+        ),
+    ] = None,
+    kind: Annotated[
+        FileKind,
+        typer.Option(
+            "--as",
+            case_sensitive=False,
+            help="Treat FILE as a dataset or a profile (default: guess from its keys).",
+        ),
+    ] = FileKind.auto,
+    data: DataOption = None,
+) -> None:
+    """Check a dataset or a company profile and print every problem with its line.
+
+    Errors exit 2; warnings alone exit 0. Set CLUSTERCTL_TODAY=YYYY-MM-DD to check
+    dates against another day.
+
+    Example: clusterctl validate my-clusters.yaml
+    """
+    from clusterctl.dataset import default_path
+    from clusterctl.validation import validate_file
+
+    target = file or default_path(data or (ctx.obj or {}).get("data"))
+    problems, what = validate_file(target, kind.value)
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    print(
+        f"clusterctl: {target}: {what}, {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}",
+        file=sys.stderr,
+    )
+    if errors:
+        raise typer.Exit(ExitCode.USAGE)
+
+
+@app.command()
+@user_errors
+def schema(
+    name: Annotated[
+        SchemaName,
+        typer.Argument(
+            case_sensitive=False,
+            help="cluster (one dataset record), dataset (a whole file) or profile.",
+        ),
+    ],
+) -> None:
+    """Print the JSON Schema of a cluster record, a dataset file or a company profile.
+
+    Example: clusterctl schema profile > profile.schema.json
+    """
+    import json
+
+    from clusterctl.models import Cluster, ClusterFile, Profile
+
+    model = {"cluster": Cluster, "dataset": ClusterFile, "profile": Profile}[name.value]
+    doc = model.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc.setdefault("title", name.value)
+    print(json.dumps(doc, ensure_ascii=False, indent=2))

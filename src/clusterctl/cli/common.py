@@ -1,0 +1,181 @@
+"""What every command shares: options, the error wrapper, dataset access, output.
+
+Kept free of Rich, pydantic, YAML and rapidfuzz at import time: shell
+completion runs the program on every Tab press, and `--help` should be instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from clusterctl.errors import ClusterctlError, DataFileError, ExitCode
+from clusterctl.formats import OutputFormat
+
+if TYPE_CHECKING:
+    from clusterctl.dataset import Dataset
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def warn(message: str) -> None:
+    """A warning on stderr; never changes the exit status."""
+    print(f"clusterctl: warning: {message}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    print(f"clusterctl: {message}", file=sys.stderr)
+
+
+def user_errors(fn: F) -> F:
+    """Turn expected failures into one line on stderr and the right exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ClusterctlError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report(exc: ClusterctlError) -> None:
+    problems = exc.problems if isinstance(exc, DataFileError) else []
+    if len(problems) > 1:
+        for line in problems:
+            print(line, file=sys.stderr)
+    else:
+        print(f"clusterctl: error: {exc}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- completion
+def _ids_in(file: str, pattern: str) -> list[str]:
+    """Read ids from a bundled YAML file with a regex: no YAML import on Tab."""
+    from clusterctl.resources import data_file
+
+    try:
+        text = data_file(file).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return re.findall(pattern, text, flags=re.MULTILINE)
+
+
+def complete_sector(incomplete: str) -> list[str]:
+    return [
+        s
+        for s in _ids_in("sectors.yaml", r"^  - id: ([a-z0-9-]+)")
+        if s.startswith(incomplete.lower())
+    ]
+
+
+def complete_region(incomplete: str) -> list[str]:
+    from clusterctl.geography import region_names
+    from clusterctl.text import normalize
+
+    key = normalize(incomplete)
+    return [r for r in region_names() if normalize(r).startswith(key)]
+
+
+def complete_cluster(incomplete: str) -> list[str]:
+    return [
+        s
+        for s in _ids_in("clusters.yaml", r"^  - id: ([a-z0-9-]+)")
+        if s.startswith(incomplete.lower())
+    ]
+
+
+# ---------------------------------------------------------------- options
+DataOption = Annotated[
+    str | None,
+    typer.Option(
+        "--data",
+        "-d",
+        metavar="FILE",
+        help="Cluster dataset to read instead of the bundled one "
+        "('-' reads stdin). Also $CLUSTERCTL_DATA.",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format: table, tsv, csv, json, ndjson (jsonl), yaml. "
+        "Default: table on a terminal, tsv in a pipe.",
+    ),
+]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        metavar="A,B.C",
+        help="Comma-separated fields to output ('--fields help' lists them).",
+    ),
+]
+NoHeaderOption = Annotated[
+    bool, typer.Option("--no-header", help="Omit the header row in csv and tsv.")
+]
+
+
+def get_dataset(ctx: typer.Context, data: str | None) -> Dataset:
+    """The dataset for this run: the command's --data, else the global one."""
+    from clusterctl.dataset import load_dataset
+
+    chosen = data or (ctx.obj or {}).get("data")
+    return load_dataset(chosen)
+
+
+def emit(
+    rows: Iterable[Mapping[str, Any]],
+    fmt: OutputFormat,
+    *,
+    columns: Sequence[str] | None,
+    header: bool = True,
+    title: str | None = None,
+) -> int:
+    from clusterctl.formats import write_rows
+
+    return write_rows(
+        rows, fmt, sys.stdout, columns=columns, header=header, title=title
+    )
+
+
+def columns_for(
+    fields: str | None,
+    fmt: OutputFormat,
+    valid: Sequence[str],
+    summary: Sequence[str],
+) -> list[str] | None:
+    """Columns to print: `--fields`, else a summary for tables/CSV/TSV and whole
+    records for JSON, NDJSON and YAML."""
+    from clusterctl.formats import parse_fields, resolve_format
+
+    chosen = parse_fields(fields, valid)
+    if chosen is not None:
+        return chosen
+    resolved = resolve_format(fmt, sys.stdout)
+    if resolved in (OutputFormat.table, OutputFormat.tsv, OutputFormat.csv):
+        return list(summary)
+    return None
+
+
+def no_result(message: str) -> None:
+    """Exit 1 after a search, filter or show that found nothing."""
+    print(f"clusterctl: {message}", file=sys.stderr)
+    raise typer.Exit(ExitCode.NO_RESULT)
+
+
+def existing_file(value: str) -> str:
+    if value != "-" and Path(value).is_dir():
+        raise DataFileError(f"{value}: is a directory")
+    return value

@@ -1,0 +1,349 @@
+"""Finding clusters: search, match (single and batch), related, init."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from clusterctl.errors import NotFoundError, UsageError
+from clusterctl.formats import OutputFormat
+
+from . import app
+from .common import (
+    DataOption,
+    FieldsOption,
+    FormatOption,
+    NoHeaderOption,
+    columns_for,
+    complete_cluster,
+    emit,
+    get_dataset,
+    no_result,
+    user_errors,
+    warn,
+)
+
+
+@app.command()
+@user_errors
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="Words to look for (typos, case and accents do not matter)."
+        ),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Print at most N clusters.")
+    ] = 10,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score", min=0, max=100, help="Drop hits scoring below this (0-100)."
+        ),
+    ] = 60.0,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """Fuzzy-search clusters by name, alias, sector, keyword or description.
+
+    Example: clusterctl search "cybersécurité quantique"
+    """
+    from clusterctl.search import hit_record
+    from clusterctl.search import search as run_search
+
+    dataset = get_dataset(ctx, data)
+    hits = run_search(dataset, text, min_score=min_score)[:limit]
+    rows = [hit_record(h, i) for i, h in enumerate(hits, 1)]
+    valid = ["rank", "id", "name", "status", "score", "field", "matched"]
+    emit(
+        rows, fmt, columns=columns_for(fields, fmt, valid, valid), header=not no_header
+    )
+    if not rows:
+        no_result(f"no cluster matches '{text}'")
+
+
+@app.command()
+@user_errors
+def match(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PROFILE]", help="Company profile, YAML or JSON ('-' reads stdin)."
+        ),
+    ] = None,
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            "--batch",
+            "-b",
+            metavar="FILE",
+            help="Match every company of a CSV, NDJSON or YAML register "
+            "('-' for stdin, "
+            ".gz read directly).",
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, help="Number of clusters per company.")
+    ] = 5,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the full per-criterion breakdown.")
+    ] = False,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score",
+            min=0,
+            max=100,
+            help="Drop clusters scoring below this (0-100).",
+        ),
+    ] = 0.0,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            "-c",
+            autocompletion=complete_cluster,
+            help="Explain one cluster's score ('why not X?').",
+        ),
+    ] = None,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            "-w",
+            metavar="SPEC",
+            help="Criterion weights, e.g. sector=0.5,geo=0.2 "
+            "(or a file of such lines); "
+            "normalised to sum to 1.",
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            help="Batch input format: csv, ndjson or yaml "
+            "(default: from the extension).",
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="CSV delimiter (default: detect ',' or ';')."),
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Input encoding, e.g. latin-1.")
+    ] = "utf-8",
+    rejects: Annotated[
+        str | None,
+        typer.Option(
+            "--rejects", metavar="FILE", help="Batch: also write rejected rows here."
+        ),
+    ] = None,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """Rank the clusters that fit a company, with a score and the reasons.
+
+    Example: clusterctl match company.yaml --top 3 --explain
+    """
+    from clusterctl.matching import Matcher, parse_weights
+
+    if (profile is None) == (batch is None):
+        raise UsageError("give a PROFILE file, or --batch FILE for a register")
+    dataset = get_dataset(ctx, data)
+    matcher = Matcher(dataset, parse_weights(weights), include_merged=False)
+    if batch is not None:
+        from .batchcmd import run_batch
+
+        run_batch(
+            matcher,
+            batch,
+            top=top,
+            explain=explain,
+            min_score=min_score,
+            input_format=input_format,
+            delimiter=delimiter,
+            encoding=encoding,
+            rejects=rejects,
+            fmt=fmt,
+            header=not no_header,
+        )
+        return
+    if input_format or delimiter or rejects:
+        raise UsageError("--input-format, --delimiter and --rejects apply to --batch")
+    _match_one(
+        matcher,
+        profile or "-",
+        top=top,
+        explain=explain,
+        min_score=min_score,
+        cluster=cluster,
+        encoding=encoding,
+        fmt=fmt,
+        header=not no_header,
+    )
+
+
+def _match_one(
+    matcher: Any,
+    source: str,
+    *,
+    top: int,
+    explain: bool,
+    min_score: float,
+    cluster: str | None,
+    encoding: str,
+    fmt: OutputFormat,
+    header: bool,
+) -> None:
+    from clusterctl.matching import SCHEMA_VERSION, company_record, match_record
+    from clusterctl.profiles import read_profile, resolve_profile
+
+    company = resolve_profile(read_profile(source, encoding=encoding))
+    for w in company.warnings:
+        warn(w.text)
+    ranked = matcher.match(company)
+    ranks = {m.cluster.id: i for i, m in enumerate(ranked, 1)}
+    if cluster:
+        chosen = _one_cluster(matcher, cluster, ranked)
+        selected = [(ranks[chosen.cluster.id], chosen)]
+        explain = True
+    else:
+        selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score][
+            :top
+        ]
+    dataset = matcher.dataset
+    result = {
+        "schema_version": SCHEMA_VERSION,
+        "dataset": {
+            "version": dataset.info.version,
+            "date": dataset.info.date.isoformat(),
+        },
+        "weights": {k: round(v, 4) for k, v in matcher.weights.items()},
+        "company": company_record(company),
+        "matches": [
+            match_record(
+                m, rank, company, matcher.weights, matcher.taxonomy, explain=explain
+            )
+            for rank, m in selected
+        ],
+        "warnings": [{"code": w.code, "text": w.text} for w in company.warnings],
+    }
+    from .render import write_match
+
+    write_match(result, fmt, sys.stdout, explain=explain, header=header)
+    if not selected:
+        no_result(f"no cluster scores {min_score:g} or more")
+
+
+def _one_cluster(matcher: Any, name: str, ranked: list[Any]) -> Any:
+    from clusterctl.search import suggest_clusters
+
+    found = matcher.dataset.find(name)
+    if not found:
+        close = suggest_clusters(matcher.dataset, name)
+        hint = f"; did you mean: {', '.join(c.id for c in close)}" if close else ""
+        raise NotFoundError(f"no cluster named '{name}'{hint}")
+    target = found[0]
+    if target.successor:
+        warn(f"{target.name} has merged into {target.successor}; scoring that instead")
+        target = matcher.dataset.get(target.successor) or target
+    for m in ranked:
+        if m.cluster.id == target.id:
+            return m
+    raise NotFoundError(f"'{target.name}' is not ranked (status {target.status.value})")
+
+
+@app.command()
+@user_errors
+def related(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(
+            autocompletion=complete_cluster, help="Cluster id, name or alias."
+        ),
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Print at most N clusters.")
+    ] = 5,
+    data: DataOption = None,
+    fmt: FormatOption = OutputFormat.auto,
+    fields: FieldsOption = None,
+    no_header: NoHeaderOption = False,
+) -> None:
+    """List the clusters closest to one cluster: shared sectors, keywords, regions.
+
+    Example: clusterctl related aerospace-valley
+    """
+    from clusterctl.related import related_clusters
+    from clusterctl.search import suggest_clusters
+
+    dataset = get_dataset(ctx, data)
+    found = dataset.find(name)
+    if not found:
+        close = suggest_clusters(dataset, name)
+        hint = f"; did you mean: {', '.join(c.id for c in close)}" if close else ""
+        raise NotFoundError(f"no cluster named '{name}'{hint}")
+    rows = related_clusters(dataset, found[0])[:limit]
+    valid = [
+        "rank",
+        "id",
+        "name",
+        "score",
+        "shared_sectors",
+        "shared_keywords",
+        "region_relation",
+        "distance_km",
+        "regions",
+    ]
+    emit(
+        rows,
+        fmt,
+        columns=columns_for(fields, fmt, valid, valid[:7]),
+        header=not no_header,
+    )
+    if not rows:
+        no_result(f"no cluster is related to '{found[0].name}'")
+
+
+@app.command()
+@user_errors
+def init(
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FILE]", help="Where to write the template (default: stdout)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,
+) -> None:
+    """Write a commented company-profile template to fill in for 'match'.
+
+    Example: clusterctl init company.yaml
+    """
+    from pathlib import Path
+
+    from clusterctl.template import PROFILE_TEMPLATE
+
+    if path is None or path == "-":
+        sys.stdout.write(PROFILE_TEMPLATE)
+        return
+    target = Path(path)
+    if target.exists() and not force:
+        raise UsageError(f"{path}: already exists (use --force to overwrite)")
+    try:
+        target.write_text(PROFILE_TEMPLATE, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+    print(
+        f"clusterctl: wrote {path}; edit it, then run: clusterctl match {path}",
+        file=sys.stderr,
+    )

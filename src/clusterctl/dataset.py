@@ -1,0 +1,337 @@
+"""Finding, reading and checking a cluster dataset.
+
+`load_dataset()` is what every command calls. It resolves the path (`--data`,
+then `$CLUSTERCTL_DATA`, then the bundled copy), parses the YAML safely,
+validates it with the pydantic models, then checks what the models cannot see
+alone: unique ids, successors, sector ids against the taxonomy, region names
+against the geography, coordinates inside France, dates. Every problem becomes
+`FILE:LINE: path: message`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import DataFileError
+from .problems import ERROR, WARNING, Problem, from_validation_error, summarise
+from .resources import data_file
+from .text import compact, normalize
+
+if TYPE_CHECKING:
+    from .models import Cluster, ClusterFile, DatasetInfo
+
+ENV_DATA = "CLUSTERCTL_DATA"
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$")
+ENV_TODAY = "CLUSTERCTL_TODAY"
+CURRENT_STATUSES = ("active", "probation", "unconfirmed")
+
+
+def default_path(data: str | None = None) -> str:
+    """The dataset to read: `--data`, then `$CLUSTERCTL_DATA`, then the bundled file."""
+    if data:
+        return data
+    env = os.environ.get(ENV_DATA)
+    if env:
+        return env
+    return str(data_file("clusters.yaml"))
+
+
+def today() -> dt.date:
+    """Today's date, or `$CLUSTERCTL_TODAY` (YYYY-MM-DD) so that tests do not age."""
+    value = os.environ.get(ENV_TODAY)
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise DataFileError(
+                f"{ENV_TODAY}={value!r} is not a date (expected YYYY-MM-DD)"
+            ) from None
+    return dt.date.today()
+
+
+@dataclass
+class Dataset:
+    """A validated dataset, with the lookups commands need."""
+
+    info: DatasetInfo
+    clusters: tuple[Cluster, ...]
+    source: str
+    _names: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for cluster in self.clusters:
+            for _kind, name in _names_of(cluster):
+                for key in {normalize(name), compact(name)}:
+                    if key:
+                        self._names.setdefault(key, [])
+                        if cluster.id not in self._names[key]:
+                            self._names[key].append(cluster.id)
+
+    @property
+    def by_id(self) -> dict[str, Cluster]:
+        return {c.id: c for c in self.clusters}
+
+    def get(self, cluster_id: str) -> Cluster | None:
+        return next((c for c in self.clusters if c.id == cluster_id), None)
+
+    def current(self) -> Iterator[Cluster]:
+        return (c for c in self.clusters if c.status.value in CURRENT_STATUSES)
+
+    def find(self, text: str) -> list[Cluster]:
+        """Clusters whose id, name, alias or former name equals `text` once folded."""
+        ids = self._names.get(normalize(text)) or self._names.get(compact(text)) or []
+        by_id = self.by_id
+        return [by_id[i] for i in ids]
+
+    def name_choices(self) -> dict[str, str]:
+        """Every searchable name (normalised) -> cluster id, for fuzzy suggestions."""
+        return {key: ids[0] for key, ids in self._names.items()}
+
+    def member_types(self, cluster: Cluster) -> list[str]:
+        """The cluster's member types, or its kind's defaults."""
+        if cluster.member_types is not None:
+            return [m.value for m in cluster.member_types]
+        kind = self.info.kinds.get(cluster.kind)
+        return [m.value for m in kind.member_types] if kind else []
+
+    def services(self, cluster: Cluster) -> list[str]:
+        if cluster.services is not None:
+            return [s.value for s in cluster.services]
+        kind = self.info.kinds.get(cluster.kind)
+        return [s.value for s in kind.services] if kind else []
+
+
+def _names_of(cluster: Cluster) -> Iterator[tuple[str, str]]:
+    yield "id", cluster.id
+    yield "name", cluster.name
+    for alias in cluster.aliases:
+        yield "alias", alias
+    for former in cluster.former_names:
+        yield "former_name", former
+
+
+_CACHE: dict[tuple[str, float, int], Dataset] = {}
+
+
+def load_dataset(path: str | None = None) -> Dataset:
+    """Read and check a dataset; raise `DataFileError` listing its problems."""
+    source = default_path(path)
+    key = _cache_key(source)
+    if key and key in _CACHE:
+        return _CACHE[key]
+    model, problems = read_dataset(source)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors or model is None:
+        lines = summarise(errors)
+        raise DataFileError("\n".join(lines), problems=lines)
+    dataset = Dataset(model.dataset, tuple(model.clusters), source)
+    if key:
+        _CACHE[key] = dataset
+    return dataset
+
+
+def _cache_key(source: str) -> tuple[str, float, int] | None:
+    if source == "-":
+        return None
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return None
+    return (source, stat.st_mtime, stat.st_size)
+
+
+def read_dataset(source: str) -> tuple[ClusterFile | None, list[Problem]]:
+    """Parse and check a dataset file, returning the model and every problem."""
+    from .yamlio import display_name, read_text
+
+    label = display_name(source)
+    return read_dataset_text(read_text(source, kind="dataset"), label)
+
+
+def read_dataset_text(
+    text: str, label: str
+) -> tuple[ClusterFile | None, list[Problem]]:
+    """Like `read_dataset`, for text already read (validate reads the file once).
+
+    Records are validated one by one so that a bad record does not hide the
+    problems of the others; checks across records then run on the good ones.
+    """
+    from pydantic import ValidationError
+
+    from .models import Cluster, ClusterFile, DatasetInfo
+    from .yamlio import LineFinder, parse
+
+    raw = parse(text, label)
+    lines = LineFinder(text)
+    if raw is None:
+        raise DataFileError(
+            f"{label}: empty dataset (expected 'dataset:' and 'clusters:')"
+        )
+    if not isinstance(raw, dict):
+        raise DataFileError(
+            f"{label}:1: expected a mapping with 'dataset:' and 'clusters:', "
+            f"got a {_type_name(raw)}"
+        )
+    problems: list[Problem] = []
+    for key in raw:
+        if key not in ("dataset", "clusters"):
+            hint = _suggest_key(str(key), ())
+            extra = f" (did you mean '{hint}'?)" if hint else ""
+            problems.append(
+                Problem(label, lines((key,)), str(key), f"unknown field{extra}")
+            )
+    header = None
+    try:
+        header = DatasetInfo.model_validate(raw.get("dataset"))
+    except ValidationError as exc:
+        problems += from_validation_error(exc, label, lines, ("dataset",), _suggest_key)
+    items = raw.get("clusters")
+    if not isinstance(items, list):
+        what = "missing" if items is None else f"a {_type_name(items)}, not a list"
+        problems.append(
+            Problem(label, lines(("clusters",)), "clusters", f"'clusters' is {what}")
+        )
+        items = []
+    good: list[tuple[int, Cluster]] = []
+    for index, item in enumerate(items):
+        try:
+            good.append((index, Cluster.model_validate(item)))
+        except ValidationError as exc:
+            problems += from_validation_error(
+                exc, label, lines, ("clusters", index), _suggest_key
+            )
+    if header is not None:
+        problems += check_clusters(header, good, label, lines)
+    if (
+        header is None
+        or len(good) != len(items)
+        or (problems and any(p.severity == ERROR for p in problems))
+    ):
+        return None, problems
+    return ClusterFile.model_construct(
+        dataset=header, clusters=[c for _, c in good]
+    ), problems
+
+
+def _type_name(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _suggest_key(key: str, parent: Sequence[str | int]) -> str | None:
+    import difflib
+
+    from .models import Cluster, ClusterFile, DatasetInfo, Headquarters, Members
+
+    model: Any = ClusterFile
+    if parent and parent[0] == "dataset" and len(parent) >= 3:
+        return None
+    if parent and parent[0] == "dataset":
+        model = DatasetInfo
+    if len(parent) >= 2 and parent[0] == "clusters":
+        model = {"hq": Headquarters, "members": Members}.get(str(parent[-1]), Cluster)
+    close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def check_clusters(
+    header: DatasetInfo,
+    clusters: Sequence[tuple[int, Cluster]],
+    label: str,
+    line_of: Any,
+    *,
+    when: dt.date | None = None,
+) -> list[Problem]:
+    """Checks across records and against the taxonomy and geography."""
+    from . import geography
+    from .taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    now = when or today()
+    problems: list[Problem] = []
+
+    def add(loc: tuple[str | int, ...], message: str, severity: str = ERROR) -> None:
+        path = ".".join(str(p) for p in loc)
+        problems.append(Problem(label, line_of(loc), path, message, severity))
+
+    if header.date > now:
+        add(("dataset", "date"), f"date {header.date} is in the future")
+    seen: dict[str, int] = {}
+    ids = {c.id for _, c in clusters}
+    for i, cluster in clusters:
+        here: tuple[str | int, ...] = ("clusters", i)
+        if cluster.id in seen:
+            add(
+                (*here, "id"),
+                f"duplicate id '{cluster.id}' (also item {seen[cluster.id]})",
+            )
+        seen.setdefault(cluster.id, i)
+        if cluster.successor and cluster.successor not in ids:
+            add((*here, "successor"), f"unknown cluster id '{cluster.successor}'")
+        if cluster.successor == cluster.id:
+            add((*here, "successor"), "a cluster cannot succeed itself")
+        if cluster.status.value == "merged" and not cluster.successor:
+            add((*here, "status"), "a merged cluster needs a successor")
+        if cluster.successor and cluster.status.value != "merged":
+            add((*here, "successor"), "successor is set but status is not 'merged'")
+        if cluster.kind not in header.kinds and (
+            cluster.member_types is None or cluster.services is None
+        ):
+            add(
+                (*here, "kind"),
+                f"kind '{cluster.kind}' has no defaults in dataset.kinds",
+                WARNING,
+            )
+        for j, sector in enumerate(cluster.sectors):
+            if sector not in taxonomy.sectors:
+                hint = taxonomy.suggest(sector, 1)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                add((*here, "sectors", j), f"unknown sector '{sector}'{extra}")
+        for j, region in enumerate(cluster.regions):
+            found = geography.resolve_region(region)
+            if found is None:
+                hint = geography.suggest_regions(region, 1)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+                add((*here, "regions", j), f"unknown region '{region}'{extra}")
+            elif found.name != region:
+                add(
+                    (*here, "regions", j),
+                    f"write the region as '{found.name}' (canonical name)",
+                    WARNING,
+                )
+        for j, url in enumerate(cluster.sources):
+            if not _URL.match(url):
+                add((*here, "sources", j), f"not a web address: {url!r}")
+        _check_place(cluster, here, add)
+        _check_dates(cluster, here, add, now)
+    return problems
+
+
+def _check_place(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> None:
+    from . import geography
+
+    hq = cluster.hq
+    if not geography.in_france(hq.lat, hq.lon):
+        add((*here, "hq"), f"coordinates {hq.lat}, {hq.lon} are not in France")
+    if hq.department and geography.resolve_department(hq.department) is None:
+        add((*here, "hq", "department"), f"unknown département '{hq.department}'")
+
+
+def _check_dates(
+    cluster: Cluster, here: tuple[str | int, ...], add: Any, now: dt.date
+) -> None:
+    if cluster.last_verified > now:
+        add((*here, "last_verified"), f"{cluster.last_verified} is in the future")
+    end = cluster.label_term_end
+    if end and end < now and cluster.status.value != "merged":
+        add(
+            (*here, "label_term_end"),
+            f"label term ended on {end}; check whether '{cluster.name}' was renewed",
+            WARNING,
+        )

@@ -1,0 +1,293 @@
+"""Every output format in one place: table, tsv, csv, json, ndjson, yaml.
+
+Writers take plain rows (mappings of field name to value) and a stream; they
+know nothing about clusters. Machine formats never go through Rich, so nothing
+is wrapped at 80 columns or read as markup, and no escape code reaches a pipe.
+Rich is imported only to draw a table or a panel on a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum, StrEnum
+from typing import IO, Any
+
+from .errors import UsageError
+
+LIST_SEPARATOR = ";"
+
+
+class OutputFormat(StrEnum):
+    """`auto` is a table on a terminal and TSV with a header row in a pipe."""
+
+    auto = "auto"
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+    ndjson = "ndjson"
+    jsonl = "jsonl"
+    yaml = "yaml"
+
+
+def resolve_format(fmt: OutputFormat | str, out: IO[str]) -> OutputFormat:
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.jsonl:
+        return OutputFormat.ndjson
+    if fmt is OutputFormat.auto:
+        isatty = getattr(out, "isatty", None)
+        return OutputFormat.table if isatty and isatty() else OutputFormat.tsv
+    return fmt
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(obj: Any, indent: int | None = None) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=_default, indent=indent)
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings become dotted keys: {"hq": {"city": x}} -> {"hq.city": x}."""
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            flat.update(flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def field_names(records: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every top-level and dotted field name found in the records, in order."""
+    names: dict[str, None] = {}
+    for record in records:
+        for key, value in record.items():
+            names.setdefault(key)
+            if isinstance(value, Mapping):
+                for sub in flatten(value, key + "."):
+                    names.setdefault(sub)
+    return list(names)
+
+
+def parse_fields(spec: str | None, valid: Sequence[str]) -> list[str] | None:
+    """`--fields a,b.c` -> ["a", "b.c"]; unknown names or `help` list valid ones."""
+    if spec is None:
+        return None
+    wanted = [f.strip() for f in spec.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in valid]
+    if spec.strip() == "help" or not wanted or unknown:
+        lead = (
+            f"unknown field '{unknown[0]}'; "
+            if unknown and spec.strip() != "help"
+            else ""
+        )
+        raise UsageError(f"{lead}valid fields: {', '.join(valid)}")
+    return wanted
+
+
+def select(record: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """Keep `fields` (dotted names allowed), nesting dotted ones back for JSON."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value: Any = record
+        for part in name.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        target = out
+        *parents, last = name.split(".")
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = value
+    return out
+
+
+def cell(value: Any, sep: str = LIST_SEPARATOR) -> str:
+    """One value as text for CSV, TSV and tables."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e15 else repr(value)
+    if isinstance(value, list | tuple):
+        return sep.join(
+            cell(v, sep) if not isinstance(v, Mapping) else to_json(v) for v in value
+        )
+    if isinstance(value, Mapping):
+        return to_json(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _tsv_escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def write_rows(
+    rows: Iterable[Mapping[str, Any]],
+    fmt: OutputFormat,
+    out: IO[str],
+    *,
+    columns: Sequence[str] | None = None,
+    header: bool = True,
+    title: str | None = None,
+) -> int:
+    """Write records in `fmt`; returns how many were written.
+
+    `columns` chooses and orders fields (dotted names for nested ones); without
+    it JSON/NDJSON/YAML keep whole records and CSV/TSV use every flattened key.
+    """
+    fmt = resolve_format(fmt, out)
+    rows = [select(r, columns) for r in rows] if columns else list(rows)
+    if fmt is OutputFormat.json:
+        _write_json_array(rows, out)
+    elif fmt is OutputFormat.ndjson:
+        for row in rows:
+            out.write(to_json(row) + "\n")
+    elif fmt is OutputFormat.yaml:
+        write_yaml(rows, out)
+    else:
+        flat = [flatten(r) for r in rows]
+        names = list(columns) if columns else field_names(rows)
+        if fmt is OutputFormat.table:
+            write_table(
+                names,
+                [[cell(r.get(n), ", ") for n in names] for r in flat],
+                out,
+                title=title,
+            )
+        else:
+            write_delimited(names, flat, out, fmt, header=header)
+    return len(rows)
+
+
+def _write_json_array(rows: Sequence[Any], out: IO[str]) -> None:
+    """A JSON array with one object per line: valid JSON that also greps well."""
+    if not rows:
+        out.write("[]\n")
+        return
+    out.write("[")
+    for i, row in enumerate(rows):
+        out.write(("" if i == 0 else ",\n ") + to_json(row))
+    out.write("]\n")
+
+
+def write_delimited(
+    names: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    out: IO[str],
+    fmt: OutputFormat,
+    *,
+    header: bool = True,
+) -> None:
+    if fmt is OutputFormat.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        if header:
+            writer.writerow(names)
+        writer.writerows([cell(r.get(n)) for n in names] for r in rows)
+        return
+    if header:
+        out.write("\t".join(names) + "\n")
+    for r in rows:
+        out.write("\t".join(_tsv_escape(cell(r.get(n))) for n in names) + "\n")
+
+
+def write_object(obj: Mapping[str, Any], fmt: OutputFormat, out: IO[str]) -> None:
+    """One record (`show`, `match`): pretty JSON, one NDJSON line, a YAML document,
+    or a single flattened CSV/TSV row."""
+    fmt = resolve_format(fmt, out)
+    if fmt is OutputFormat.json:
+        out.write(to_json(obj, indent=2) + "\n")
+    elif fmt is OutputFormat.ndjson:
+        out.write(to_json(obj) + "\n")
+    elif fmt is OutputFormat.yaml:
+        write_yaml(obj, out)
+    elif fmt in (OutputFormat.csv, OutputFormat.tsv):
+        flat = flatten(obj)
+        write_delimited(list(flat), [flat], out, fmt)
+    else:
+        write_panel(str(obj.get("name", "")), flatten(obj), out)
+
+
+def write_yaml(data: Any, out: IO[str]) -> None:
+    import yaml
+
+    plain = json.loads(to_json(data))
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    yaml.dump(
+        plain,
+        out,
+        Dumper=dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+def _console(out: IO[str]) -> Any:
+    from rich.console import Console
+
+    return Console(file=out, highlight=False, soft_wrap=False)
+
+
+def write_table(
+    names: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: IO[str],
+    *,
+    title: str | None = None,
+    justify: Mapping[str, str] | None = None,
+) -> None:
+    """A Rich table; cells are Text objects so that data is never read as markup."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    for name in names:
+        table.add_column(
+            name,
+            justify=(justify or {}).get(name, "left"),  # type: ignore[arg-type]
+            overflow="fold",
+        )
+    for row in rows:
+        table.add_row(*(Text(v) for v in row))
+    _console(out).print(table)
+
+
+def write_panel(title: str, fields: Mapping[str, Any], out: IO[str]) -> None:
+    """A record as `key: value` lines inside a titled panel (for `show`)."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in fields.items():
+        grid.add_row(
+            Text(key),
+            Text(cell(value, "\n") if isinstance(value, list) else cell(value)),
+        )
+    _console(out).print(
+        Panel(grid, title=Text(title), title_align="left", expand=False)
+    )

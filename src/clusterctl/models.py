@@ -1,0 +1,228 @@
+"""pydantic models of the dataset and of company profiles.
+
+Every model is frozen and forbids unknown keys, so a typo in a YAML file is an
+error with a line number rather than a silently ignored field. Checks that need
+the taxonomy or geography (known sector ids, canonical region names) live in
+`dataset.py`; checks across records (unique ids, successors) live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+NAF_PATTERN = r"^\d{2}(\.\d{1,2}[A-Z]?)?$"
+
+
+class MemberType(StrEnum):
+    """Kinds of organisation a cluster admits, and a company's own kind (`size`)."""
+
+    startup = "startup"
+    sme = "sme"
+    midcap = "midcap"
+    large = "large"
+    research = "research"
+    academic = "academic"
+    public = "public"
+
+
+class Service(StrEnum):
+    """What a cluster offers; a company's `looking_for` uses the same words."""
+
+    rd_projects = "rd-projects"
+    funding = "funding"
+    coaching = "coaching"
+    europe = "europe"
+    export = "export"
+    training = "training"
+    events = "events"
+
+
+class Status(StrEnum):
+    """Label status: `merged` records are kept so old names lead to their successor."""
+
+    active = "active"
+    probation = "probation"
+    merged = "merged"
+    unconfirmed = "unconfirmed"
+
+
+class Confidence(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+def _none_to_empty(value: Any) -> Any:
+    """`aliases:` with no value reads as None in YAML; treat it as an empty list."""
+    return [] if value is None else value
+
+
+StrList = Annotated[
+    list[Annotated[str, Field(min_length=1)]], BeforeValidator(_none_to_empty)
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Headquarters(Strict):
+    city: str = Field(min_length=1)
+    department: str | None = Field(default=None, pattern=r"^(\d{2}|2[AB]|97\d)$")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Members(Strict):
+    count: int | None = Field(default=None, ge=0)
+    as_of: int | None = Field(default=None, ge=1900, le=2100)
+    note: str | None = None
+
+
+class KindDefaults(Strict):
+    """Defaults shared by every record of a kind (what the policy says of all pôles)."""
+
+    label: str
+    member_types: list[MemberType] = []
+    services: list[Service] = []
+    sources: StrList = []
+
+
+class DatasetInfo(Strict):
+    version: str = Field(min_length=1)
+    date: dt.date
+    title: str | None = None
+    licence: str | None = None
+    kinds: dict[str, KindDefaults] = {}
+
+
+class Cluster(Strict):
+    """One cluster record. Field names are the output keys users script against."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=80)
+    name: str = Field(min_length=1, max_length=200)
+    aliases: StrList = []
+    former_names: StrList = []
+    kind: str = Field(default="pole_de_competitivite", pattern=r"^[a-z0-9_]+$")
+    status: Status = Status.active
+    label_term_end: dt.date | None = None
+    successor: str | None = Field(default=None, pattern=ID_PATTERN)
+    regions: StrList = Field(min_length=1)
+    hq: Headquarters
+    sectors: StrList = []
+    keywords: StrList = []
+    naf: list[Annotated[str, Field(pattern=NAF_PATTERN)]] = []
+    website: str | None = Field(default=None, pattern=r"^https?://[^\s/$.?#][^\s]*$")
+    website_verified: bool = False
+    founded: int | None = Field(default=None, ge=1800, le=2100)
+    members: Members | None = None
+    member_types: list[MemberType] | None = None
+    services: list[Service] | None = None
+    programmes: StrList = []
+    confidence: Confidence | None = None
+    notes: str | None = None
+    description: str | None = None
+    sources: StrList = Field(min_length=1)
+    last_verified: dt.date
+
+    @field_validator("naf", mode="before")
+    @classmethod
+    def _naf_as_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int | float) else v for v in value]
+        return _none_to_empty(value)
+
+    @model_validator(mode="after")
+    def _successor_only_when_merged(self) -> Cluster:
+        if self.successor and self.status is not Status.merged:
+            raise ValueError("successor is set but status is not 'merged'")
+        if self.status is Status.merged and not self.successor:
+            raise ValueError("a merged cluster needs a successor")
+        return self
+
+
+class ClusterFile(Strict):
+    """A whole dataset file: header and records.
+
+    Checks across records (unique ids, successors) and against the taxonomy and
+    geography are in `dataset.check_clusters`, which can point at the exact line.
+    """
+
+    dataset: DatasetInfo
+    clusters: list[Cluster]
+
+
+def _as_list(value: Any) -> Any:
+    """A profile may give one value or a list: `naf: "30.30Z"` or `naf: [...]`."""
+    if value is None:
+        return []
+    if isinstance(value, str | int | float | dict):
+        return [value]
+    return value
+
+
+def _as_code(value: Any) -> Any:
+    """YAML reads `postal_code: 06000` as the number 6000: restore the string."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return f"{value:05d}" if value < 100000 else str(value)
+    return value
+
+
+FreeList = Annotated[
+    list[Annotated[str, Field(max_length=500)]], BeforeValidator(_as_list)
+]
+Code = Annotated[str | None, BeforeValidator(_as_code)]
+
+
+class Location(Strict):
+    """A site given field by field; any subset is enough to place it."""
+
+    city: str | None = Field(default=None, max_length=200)
+    postal_code: Code = Field(default=None, max_length=40)
+    insee_code: Code = Field(default=None, max_length=10)
+    department: Code = Field(default=None, max_length=60)
+    region: str | None = Field(default=None, max_length=100)
+
+
+LocationInput = Annotated[str, Field(max_length=300)] | Location
+
+
+class Profile(Strict):
+    """A company as a user describes it (`clusterctl init` writes a template)."""
+
+    name: str | None = Field(default=None, max_length=300)
+    siren: Code = Field(default=None, max_length=20)
+    siret: Code = Field(default=None, max_length=20)
+    description: str | None = Field(default=None, max_length=20000)
+    sectors: FreeList = []
+    keywords: FreeList = []
+    naf: FreeList = []
+    location: Annotated[LocationInput | None, BeforeValidator(_as_code)] = None
+    locations: Annotated[list[LocationInput], BeforeValidator(_as_list)] = []
+    size: MemberType | None = None
+    employees: int | None = Field(default=None, ge=0)
+    looking_for: FreeList = []
+
+    @model_validator(mode="after")
+    def _enough_to_match(self) -> Profile:
+        if not (self.name or self.siren or self.siret):
+            raise ValueError("a profile needs a name (or a siren or siret)")
+        if not (self.description or self.sectors or self.keywords or self.naf):
+            raise ValueError(
+                "a profile needs at least one of description, sectors, keywords, naf"
+            )
+        return self

@@ -1,0 +1,155 @@
+"""`clusterctl list` filters: resolve each value once, then test every cluster.
+
+One flag repeated means OR, different flags mean AND. Every value is resolved
+against its vocabulary first (sector taxonomy, regions, member types,
+statuses), and an unknown value is a `UsageError` naming the closest valid ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+from .text import normalize
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .geography import Place
+    from .models import Cluster
+
+STATUSES = ("active", "probation", "merged", "unconfirmed")
+STATUS_GROUPS = {"current": ("active", "probation", "unconfirmed"), "all": STATUSES}
+MEMBER_TYPES = ("startup", "sme", "midcap", "large", "research", "academic", "public")
+
+
+@dataclass
+class Filters:
+    sectors: set[str] = field(default_factory=set)  # expanded with descendants
+    regions: set[str] = field(default_factory=set)
+    cities: set[str] = field(default_factory=set)  # normalised
+    keywords: list[str] = field(default_factory=list)  # normalised
+    member_types: set[str] = field(default_factory=set)
+    statuses: set[str] = field(default_factory=lambda: set(STATUS_GROUPS["current"]))
+    near: Place | None = None
+    radius_km: float | None = None
+
+
+def _did_you_mean(kind: str, value: str, options: Sequence[str]) -> UsageError:
+    hint = f" (did you mean {', '.join(repr(o) for o in options)}?)" if options else ""
+    return UsageError(f"unknown {kind} '{value}'{hint}")
+
+
+def _close(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    import difflib
+
+    by_key = {normalize(c): c for c in choices}
+    close = difflib.get_close_matches(
+        normalize(value), list(by_key), n=limit, cutoff=0.5
+    )
+    return [by_key[c] for c in close]
+
+
+def resolve_sectors(values: Sequence[str]) -> set[str]:
+    from .taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    wanted: set[str] = set()
+    for value in values:
+        sector = taxonomy.resolve(value)
+        if sector is None:
+            raise _did_you_mean("sector", value, taxonomy.suggest(value))
+        wanted |= taxonomy.descendants(sector)
+    return wanted
+
+
+def resolve_regions(values: Sequence[str]) -> set[str]:
+    from . import geography
+
+    names = set()
+    for value in values:
+        region = geography.resolve_region(value)
+        if region is None:
+            raise _did_you_mean("region", value, geography.suggest_regions(value))
+        names.add(region.name)
+    return names
+
+
+def resolve_choice(
+    kind: str, values: Sequence[str], choices: Sequence[str]
+) -> set[str]:
+    out: set[str] = set()
+    for value in values:
+        key = normalize(value).replace(" ", "-")
+        if key not in choices:
+            raise _did_you_mean(kind, value, _close(value, choices))
+        out.add(key)
+    return out
+
+
+def resolve_statuses(values: Sequence[str]) -> set[str]:
+    if not values:
+        return set(STATUS_GROUPS["current"])
+    out: set[str] = set()
+    for value in resolve_choice("status", values, (*STATUSES, *STATUS_GROUPS)):
+        out |= set(STATUS_GROUPS.get(value, (value,)))
+    return out
+
+
+def resolve_cities(dataset: Dataset, values: Sequence[str]) -> set[str]:
+    """HQ cities; a real commune with no cluster HQ is fine (it filters to nothing),
+    anything else is an error naming the closest HQ cities."""
+    from . import geography
+
+    known = {normalize(c.hq.city) for c in dataset.clusters}
+    out = set()
+    for value in values:
+        key = normalize(value)
+        if key not in known and geography.resolve_place(city=value) is None:
+            raise _did_you_mean(
+                "city", value, _close(value, {c.hq.city for c in dataset.clusters})
+            )
+        out.add(key)
+    return out
+
+
+def keep(cluster: Cluster, f: Filters, member_types: Sequence[str]) -> bool:
+    """Does `cluster` pass every filter?"""
+    if cluster.status.value not in f.statuses:
+        return False
+    if f.sectors and not f.sectors.intersection(cluster.sectors):
+        return False
+    if f.regions and not f.regions.intersection(cluster.regions):
+        return False
+    if f.cities and normalize(cluster.hq.city) not in f.cities:
+        return False
+    if f.member_types and not f.member_types.intersection(member_types):
+        return False
+    return not f.keywords or any(_has_keyword(cluster, k) for k in f.keywords)
+
+
+def _has_keyword(cluster: Cluster, keyword: str) -> bool:
+    padded = f" {keyword} "
+    return any(padded in f" {normalize(k)} " for k in cluster.keywords)
+
+
+def distance_to(cluster: Cluster, place: Place) -> float | None:
+    from .geography import distance_km
+
+    if place.lat is None or place.lon is None:
+        return None
+    return round(distance_km(place.lat, place.lon, cluster.hq.lat, cluster.hq.lon), 1)
+
+
+def filter_clusters(dataset: Dataset, f: Filters) -> list[tuple[Cluster, float | None]]:
+    """Clusters passing the filters, with their distance to `f.near` if given."""
+    out = []
+    for cluster in dataset.clusters:
+        if not keep(cluster, f, dataset.member_types(cluster)):
+            continue
+        distance = distance_to(cluster, f.near) if f.near else None
+        if f.radius_km is not None and (distance is None or distance > f.radius_km):
+            continue
+        out.append((cluster, distance))
+    return out

@@ -1,0 +1,67 @@
+"""Clusters as plain output records, with stable keys documented in README.
+
+Output keys are the dataset's field names; `member_types` and `services` are
+filled from the kind's defaults when a record does not set its own, and dates
+are ISO strings, so JSON, CSV and tables all say the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .models import Cluster
+
+#: Columns shown by default in tables, TSV and CSV (`--fields` changes them).
+SUMMARY_COLUMNS = ("id", "name", "status", "regions", "hq.city", "sectors")
+
+#: Every key of a cluster record, in output order.
+CLUSTER_FIELDS = (
+    "id",
+    "name",
+    "aliases",
+    "former_names",
+    "kind",
+    "status",
+    "label_term_end",
+    "successor",
+    "regions",
+    "hq",
+    "sectors",
+    "keywords",
+    "naf",
+    "website",
+    "website_verified",
+    "founded",
+    "members",
+    "member_types",
+    "services",
+    "programmes",
+    "confidence",
+    "notes",
+    "description",
+    "sources",
+    "last_verified",
+)
+
+
+def cluster_record(dataset: Dataset, cluster: Cluster) -> dict[str, Any]:
+    """The full output record of a cluster."""
+    raw = cluster.model_dump(mode="json")
+    raw["member_types"] = dataset.member_types(cluster)
+    raw["services"] = dataset.services(cluster)
+    return {key: raw[key] for key in CLUSTER_FIELDS}
+
+
+def valid_fields(extra: tuple[str, ...] = ()) -> list[str]:
+    """Field names accepted by `--fields` for clusters, dotted ones included."""
+    nested = {
+        "hq": ("city", "department", "lat", "lon"),
+        "members": ("count", "as_of", "note"),
+    }
+    names: list[str] = []
+    for key in CLUSTER_FIELDS:
+        names.append(key)
+        names.extend(f"{key}.{sub}" for sub in nested.get(key, ()))
+    return names + list(extra)

@@ -1,0 +1,68 @@
+"""Clusters related to a cluster: shared sectors and keywords, nearby regions.
+
+Used to find partners across regions; the score is a plain sum so that it can
+be explained: each shared sector (or parent/child pair) and keyword counts,
+and a shared or bordering region adds a little.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .text import normalize
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .models import Cluster
+
+
+def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]:
+    from . import geography
+    from .taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    mine = set(cluster.sectors)
+    mine_wide = (
+        set().union(*(taxonomy.descendants(taxonomy.top(s)) for s in mine))
+        if mine
+        else set()
+    )
+    keywords = {normalize(k) for k in cluster.keywords}
+    rows = []
+    for other in dataset.current():
+        if other.id == cluster.id:
+            continue
+        shared = sorted(mine.intersection(other.sectors))
+        near = sorted(mine_wide.intersection(other.sectors) - set(shared))
+        shared_kw = sorted(keywords.intersection(normalize(k) for k in other.keywords))
+        if set(cluster.regions) & set(other.regions):
+            relation = "same"
+        elif any(
+            geography.are_neighbours(a, b)
+            for a in cluster.regions
+            for b in other.regions
+        ):
+            relation = "bordering"
+        else:
+            relation = "other"
+        score = 10 * len(shared) + 3 * len(near) + 4 * len(shared_kw)
+        if score == 0:
+            continue
+        score += {"same": 3, "bordering": 1, "other": 0}[relation]
+        km = geography.distance_km(
+            cluster.hq.lat, cluster.hq.lon, other.hq.lat, other.hq.lon
+        )
+        rows.append(
+            {
+                "id": other.id,
+                "name": other.name,
+                "score": score,
+                "shared_sectors": shared,
+                "shared_keywords": shared_kw,
+                "region_relation": relation,
+                "distance_km": round(km, 1),
+                "regions": list(other.regions),
+            }
+        )
+    rows.sort(key=lambda r: (-r["score"], r["id"]))
+    return [{"rank": i, **r} for i, r in enumerate(rows, 1)]

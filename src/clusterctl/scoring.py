@@ -1,0 +1,272 @@
+"""How a company is scored against one cluster: the five named criteria.
+
+This module is the definition of the score, written one company and one
+cluster at a time so that it can be read and tested. `matching.Matcher` uses it
+for single profiles; the batch path computes the same numbers in bulk and is
+tested to rank exactly as this does.
+
+Each criterion gives a value in 0-1; the score is 100 x the weighted sum.
+A criterion with no input (no sector word, no NAF code, no location...) scores
+0 and is reported as `used: false`: it lowers every cluster equally, so the
+ranking is unaffected. Every criterion only grows as evidence is added (noisy-OR
+or saturating sums, maxima over sites), so adding a matching sector, keyword or
+site never lowers a score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .geography import Place
+    from .naf import NafEntry
+    from .taxonomy import Taxonomy
+
+CRITERIA = ("sector", "naf", "text", "geo", "member_type")
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "sector": 0.40,
+    "naf": 0.10,
+    "text": 0.15,
+    "geo": 0.30,
+    "member_type": 0.05,
+}
+
+#: Sector relation -> similarity. "child" means the company's sector is under
+#: the cluster's (biotech vs health): the cluster covers it.
+RELATION_SCORES = {
+    "same": 1.0,
+    "child": 0.85,
+    "parent": 0.7,
+    "sibling": 0.4,
+    "cousin": 0.25,
+}
+NAF_LEVEL_SCORES = {6: 1.0, 5: 1.0, 4: 0.85, 2: 0.6}
+NAF_VIA_SECTOR = 0.8
+TEXT_SCALE = 4.0
+GEO_REGION = {"same": 1.0, "bordering": 0.5, "other": 0.0}
+GEO_REGION_SHARE = 0.7
+GEO_DISTANCE_KM = 150.0
+
+
+def position_weight(index: int) -> float:
+    """A cluster's first-listed sectors are its core; later ones count a bit less."""
+    return max(0.75, 1.0 - 0.05 * index)
+
+
+def relation(
+    taxonomy: Taxonomy, company_sector: str, cluster_sector: str
+) -> str | None:
+    if company_sector == cluster_sector:
+        return "same"
+    up = taxonomy.ancestors(company_sector)
+    if cluster_sector in up:
+        return "child"
+    down = taxonomy.ancestors(cluster_sector)
+    if company_sector in down:
+        return "parent"
+    if up and down and up[0] == down[0]:
+        return "sibling"
+    if (up[-1] if up else company_sector) == (down[-1] if down else cluster_sector):
+        return "cousin"
+    return None
+
+
+@dataclass
+class Criterion:
+    used: bool
+    score: float = 0.0
+    matched: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ClusterProfile:
+    """What scoring needs of a cluster, precomputed once per dataset."""
+
+    id: str
+    sectors: tuple[str, ...]
+    naf: tuple[str, ...]
+    regions: tuple[str, ...]
+    lat: float
+    lon: float
+    city: str
+    member_types: frozenset[str]
+    services: frozenset[str]
+    bag: dict[
+        str, float
+    ]  # text token -> weight (keywords 1, sectors 0.5, description 0.6)
+
+
+def score_sector(
+    taxonomy: Taxonomy,
+    evidence: Mapping[str, tuple[float, str, str]],
+    cluster: ClusterProfile,
+) -> Criterion:
+    """Noisy-OR over the company's sectors of weight x best similarity."""
+    if not evidence:
+        return Criterion(False)
+    miss = 1.0
+    matched = []
+    for sid in sorted(evidence):
+        weight, source, term = evidence[sid]
+        best, best_rel, best_c = 0.0, None, None
+        for i, csid in enumerate(cluster.sectors):
+            rel = relation(taxonomy, sid, csid)
+            if rel is None:
+                continue
+            value = RELATION_SCORES[rel] * position_weight(i)
+            if value > best:
+                best, best_rel, best_c = value, rel, csid
+        if best > 0:
+            miss *= 1.0 - weight * best
+            matched.append(
+                {
+                    "sector": sid,
+                    "cluster_sector": best_c,
+                    "relation": best_rel,
+                    "source": source,
+                    "term": term,
+                    "value": round(weight * best, 4),
+                }
+            )
+    matched.sort(key=lambda m: (-m["value"], m["sector"]))
+    return Criterion(True, 1.0 - miss, matched)
+
+
+def score_naf(
+    taxonomy: Taxonomy, entries: Sequence[NafEntry], cluster: ClusterProfile
+) -> Criterion:
+    """Best of: the code under one of the cluster's NAF prefixes, or the code's
+    sectors related to the cluster's sectors."""
+    if not entries:
+        return Criterion(False)
+    best = 0.0
+    matched: list[dict[str, Any]] = []
+    for entry in entries:
+        code = entry.code
+        for prefix in cluster.naf:
+            if code.startswith(prefix):
+                value = NAF_LEVEL_SCORES.get(len(prefix), 0.6)
+            elif prefix.startswith(code):
+                value = 0.5
+            else:
+                continue
+            if value > best:
+                best = value
+                matched = [
+                    {
+                        "code": code,
+                        "label": entry.label,
+                        "via": "naf",
+                        "prefix": prefix,
+                        "value": value,
+                    }
+                ]
+        for sid, _prefix, _why in taxonomy.sectors_for_naf(code):
+            for i, csid in enumerate(cluster.sectors):
+                rel = relation(taxonomy, sid, csid)
+                if rel is None:
+                    continue
+                value = NAF_VIA_SECTOR * RELATION_SCORES[rel] * position_weight(i)
+                if value > best:
+                    best = value
+                    matched = [
+                        {
+                            "code": code,
+                            "label": entry.label,
+                            "via": "sector",
+                            "sector": sid,
+                            "cluster_sector": csid,
+                            "relation": rel,
+                            "value": round(value, 4),
+                        }
+                    ]
+    return Criterion(True, best, matched)
+
+
+def score_text(
+    tokens: Mapping[str, float], cluster: ClusterProfile, idf: Mapping[str, float]
+) -> Criterion:
+    """Saturating sum of words (and word pairs) shared with the cluster's keywords,
+    sector vocabulary and description, each weighted by how rare it is."""
+    if not tokens:
+        return Criterion(False)
+    mass = 0.0
+    matched = []
+    for token in sorted(tokens):
+        cw = cluster.bag.get(token)
+        if cw:
+            value = tokens[token] * cw * idf.get(token, 0.0)
+            mass += value
+            matched.append({"word": token, "value": round(value, 4)})
+    matched.sort(key=lambda m: (-m["value"], m["word"]))
+    return Criterion(True, 1.0 - math.exp(-mass / TEXT_SCALE), matched)
+
+
+def region_relation(
+    regions: Sequence[str], place_region: str | None, neighbours: Any
+) -> str:
+    if place_region is None:
+        return "other"
+    if place_region in regions:
+        return "same"
+    if any(neighbours(place_region, r) for r in regions):
+        return "bordering"
+    return "other"
+
+
+def score_geo(
+    places: Sequence[Place], cluster: ClusterProfile, neighbours: Any, distance: Any
+) -> tuple[Criterion, float | None, str | None]:
+    """Best site: 0.7 x region relation (same 1, bordering 0.5) + 0.3 x closeness
+    to the HQ (exp(-km/150)). Returns the criterion, km and relation of that site."""
+    if not places:
+        return Criterion(False), None, None
+    best, best_km, best_rel, best_place = -1.0, None, None, None
+    for place in places:
+        rel = region_relation(cluster.regions, place.region, neighbours)
+        km = None
+        closeness = 0.0
+        if place.lat is not None and place.lon is not None:
+            km = distance(place.lat, place.lon, cluster.lat, cluster.lon)
+            closeness = math.exp(-km / GEO_DISTANCE_KM)
+        value = GEO_REGION_SHARE * GEO_REGION[rel] + (1 - GEO_REGION_SHARE) * closeness
+        if value > best:
+            best, best_km, best_rel, best_place = value, km, rel, place
+    assert best_place is not None
+    matched = [
+        {
+            "city": best_place.city,
+            "region": best_place.region,
+            "relation": best_rel,
+            "distance_km": None if best_km is None else round(best_km, 1),
+        }
+    ]
+    return Criterion(True, best, matched), best_km, best_rel
+
+
+def score_member(
+    size: str | None, looking_for: Sequence[str], cluster: ClusterProfile
+) -> Criterion:
+    """Mean of: the company's kind among the cluster's member types, and the share
+    of what it is looking for that the cluster offers."""
+    parts = []
+    matched: list[dict[str, Any]] = []
+    if size:
+        ok = size in cluster.member_types
+        parts.append(1.0 if ok else 0.0)
+        matched.append({"size": size, "admitted": ok})
+    if looking_for:
+        offered = [w for w in looking_for if w in cluster.services]
+        parts.append(len(offered) / len(looking_for))
+        matched.append({"looking_for": list(looking_for), "offered": offered})
+    if not parts:
+        return Criterion(False)
+    return Criterion(True, sum(parts) / len(parts), matched)
+
+
+def total(criteria: Mapping[str, Criterion], weights: Mapping[str, float]) -> float:
+    """The 0-100 score: 100 x sum of weight x criterion (unused criteria add 0)."""
+    return 100.0 * sum(weights[name] * criteria[name].score for name in CRITERIA)

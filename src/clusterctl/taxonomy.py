@@ -1,0 +1,191 @@
+"""The sector taxonomy: a bilingual hierarchy of sectors with their NAF codes.
+
+Loaded from `data/sectors.yaml`. It answers three questions: which sector does
+a word mean (`resolve`, any language, case or accents), which sectors sit under
+another (`descendants`: `health` includes `biotech`), and which sectors does a
+NAF code belong to (`sectors_for_naf`, longest prefix wins). `find_terms` scans
+free text for taxonomy terms through a prebuilt dictionary, which is what makes
+matching descriptions fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .errors import DataFileError
+from .resources import data_file
+from .text import normalize, stem_phrase
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    id: str
+    parent: str | None
+    label_en: str
+    label_fr: str
+    ecosystem: str | None
+    synonyms_en: tuple[str, ...]
+    synonyms_fr: tuple[str, ...]
+    naf: tuple[tuple[str, str], ...]  # (code prefix, why)
+
+
+@dataclass(slots=True)
+class Taxonomy:
+    sectors: dict[str, Sector]
+    ecosystems: dict[str, str]
+    children: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    max_term_words: int = 1
+    naf_prefixes: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        kids: dict[str, list[str]] = {}
+        terms: dict[str, set[str]] = {}
+        naf: dict[str, list[tuple[str, str]]] = {}
+        for sector in self.sectors.values():
+            if sector.parent:
+                kids.setdefault(sector.parent, []).append(sector.id)
+            for term in self._names(sector):
+                key = stem_phrase(term)
+                if key:
+                    terms.setdefault(key, set()).add(sector.id)
+            for code, note in sector.naf:
+                naf.setdefault(code, []).append((sector.id, note))
+        self.children = {k: tuple(v) for k, v in kids.items()}
+        self.terms = {k: tuple(sorted(v)) for k, v in terms.items()}
+        self.max_term_words = max((k.count(" ") + 1 for k in self.terms), default=1)
+        self.naf_prefixes = {k: tuple(v) for k, v in naf.items()}
+
+    @staticmethod
+    def _names(sector: Sector) -> Iterable[str]:
+        yield sector.id
+        yield sector.label_en
+        yield sector.label_fr
+        yield from sector.synonyms_en
+        yield from sector.synonyms_fr
+
+    def resolve(self, text: str) -> str | None:
+        """The sector id a word or phrase names exactly, or None."""
+        ids = self.terms.get(stem_phrase(text), ())
+        if not ids:
+            return None
+        # A term shared by a parent and a child names the more general one.
+        return min(ids, key=lambda s: (len(self.ancestors(s)), s))
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Sector ids whose names are closest to `text`, for an error message."""
+        import difflib
+
+        key = stem_phrase(text)
+        close = difflib.get_close_matches(
+            key, list(self.terms), n=limit * 3, cutoff=0.6
+        )
+        out: list[str] = []
+        for term in close:
+            for sid in self.terms[term]:
+                if sid not in out:
+                    out.append(sid)
+        return out[:limit]
+
+    def descendants(self, sector_id: str) -> set[str]:
+        """The sector and every sector under it."""
+        out, stack = set(), [sector_id]
+        while stack:
+            current = stack.pop()
+            if current not in out:
+                out.add(current)
+                stack.extend(self.children.get(current, ()))
+        return out
+
+    def ancestors(self, sector_id: str) -> list[str]:
+        """Parents from the nearest up, excluding the sector itself."""
+        chain: list[str] = []
+        current = self.sectors.get(sector_id)
+        while current and current.parent and current.parent not in chain:
+            chain.append(current.parent)
+            current = self.sectors.get(current.parent)
+        return chain
+
+    def top(self, sector_id: str) -> str:
+        chain = self.ancestors(sector_id)
+        return chain[-1] if chain else sector_id
+
+    def ecosystem(self, sector_id: str) -> str | None:
+        for sid in (sector_id, *self.ancestors(sector_id)):
+            sector = self.sectors.get(sid)
+            if sector and sector.ecosystem:
+                return sector.ecosystem
+        return None
+
+    def label(self, sector_id: str) -> str:
+        sector = self.sectors.get(sector_id)
+        return sector.label_en if sector else sector_id
+
+    def sectors_for_naf(self, code: str) -> list[tuple[str, str, str]]:
+        """(sector id, matching prefix, why) for a parsed NAF code; the most
+        specific prefix that any sector claims wins, so `30.30Z` goes to
+        aerospace even if another sector claims all of division 30."""
+        for end in (len(code), 5, 4, 2):
+            prefix = code[:end]
+            hits = self.naf_prefixes.get(prefix)
+            if hits:
+                return [(sid, prefix, note) for sid, note in hits]
+        return []
+
+    def find_terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Taxonomy terms found in free text, longest first, without overlaps."""
+        words = stem_phrase(text).split()
+        found: list[tuple[str, tuple[str, ...]]] = []
+        i, n = 0, len(words)
+        while i < n:
+            for size in range(min(self.max_term_words, n - i), 0, -1):
+                phrase = " ".join(words[i : i + size])
+                ids = self.terms.get(phrase)
+                if ids:
+                    found.append((phrase, ids))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+
+@cache
+def load_taxonomy() -> Taxonomy:
+    """The bundled taxonomy (parsed once per process)."""
+    from .yamlio import parse, read_text
+
+    path = data_file("sectors.yaml")
+    raw = parse(read_text(path), str(path))
+    try:
+        return _build(raw)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(f"{path}: malformed taxonomy ({exc})") from None
+
+
+def _build(raw: dict[str, Any]) -> Taxonomy:
+    ecosystems = {e["id"]: e["name"] for e in raw.get("ecosystems") or []}
+    sectors = {}
+    for item in raw["sectors"]:
+        synonyms = item.get("synonyms") or {}
+        sectors[item["id"]] = Sector(
+            id=item["id"],
+            parent=item.get("parent"),
+            label_en=item["label_en"],
+            label_fr=item["label_fr"],
+            ecosystem=item.get("ecosystem"),
+            synonyms_en=tuple(synonyms.get("en") or ()),
+            synonyms_fr=tuple(synonyms.get("fr") or ()),
+            naf=tuple(
+                (str(n["code"]), n.get("note", "")) for n in item.get("naf") or ()
+            ),
+        )
+    return Taxonomy(sectors, ecosystems)
+
+
+def sector_key(text: str) -> str:
+    """Normalised form of a sector word, as used in messages and caches."""
+    return normalize(text)
