@@ -54,59 +54,142 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+@dataclass(frozen=True, slots=True)
+class Headquarters:
+    city: str
+    department: str | None
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRecord:
+    """A validated cluster, as plain data: what every command works with.
+
+    Built from the JSON form of the pydantic model, so that a cached dataset can
+    be used without importing pydantic or YAML at all. `record` keeps every
+    field in output order.
+    """
+
+    record: dict[str, Any]
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    former_names: tuple[str, ...]
+    kind: str
+    status: str
+    successor: str | None
+    regions: tuple[str, ...]
+    hq: Headquarters
+    sectors: tuple[str, ...]
+    keywords: tuple[str, ...]
+    naf: tuple[str, ...]
+    description: str | None
+    member_types: tuple[str, ...] | None
+    services: tuple[str, ...] | None
+    last_verified: str
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> ClusterRecord:
+        def opt(key: str) -> tuple[str, ...] | None:
+            return None if r.get(key) is None else tuple(r[key])
+
+        return cls(
+            record=r,
+            id=r["id"],
+            name=r["name"],
+            aliases=tuple(r["aliases"]),
+            former_names=tuple(r["former_names"]),
+            kind=r["kind"],
+            status=r["status"],
+            successor=r["successor"],
+            regions=tuple(r["regions"]),
+            hq=Headquarters(**r["hq"]),
+            sectors=tuple(r["sectors"]),
+            keywords=tuple(r["keywords"]),
+            naf=tuple(r["naf"]),
+            description=r["description"],
+            member_types=opt("member_types"),
+            services=opt("services"),
+            last_verified=r["last_verified"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetHeader:
+    version: str
+    date: str
+    title: str | None
+    licence: str | None
+    kinds: dict[str, dict[str, Any]]
+
+
 @dataclass
 class Dataset:
     """A validated dataset, with the lookups commands need."""
 
-    info: DatasetInfo
-    clusters: tuple[Cluster, ...]
+    info: DatasetHeader
+    clusters: tuple[ClusterRecord, ...]
     source: str
     _names: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, ClusterRecord] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for cluster in self.clusters:
-            for _kind, name in _names_of(cluster):
-                for key in {normalize(name), compact(name)}:
-                    if key:
-                        self._names.setdefault(key, [])
-                        if cluster.id not in self._names[key]:
-                            self._names[key].append(cluster.id)
+        self._by_id = {c.id: c for c in self.clusters}
+        # Ids and names come before aliases, aliases before former names, so that
+        # "optitec" shows Optitec although SCS lists it as a former name.
+        for rank in range(3):
+            for cluster in self.clusters:
+                for kind, name in _names_of(cluster):
+                    if _NAME_RANK[kind] != rank:
+                        continue
+                    for key in {normalize(name), compact(name)}:
+                        ids = self._names.setdefault(key, [])
+                        if key and cluster.id not in ids:
+                            ids.append(cluster.id)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], source: str) -> Dataset:
+        header = DatasetHeader(**data["dataset"])
+        clusters = tuple(ClusterRecord.from_record(r) for r in data["clusters"])
+        return cls(header, clusters, source)
 
     @property
-    def by_id(self) -> dict[str, Cluster]:
-        return {c.id: c for c in self.clusters}
+    def by_id(self) -> dict[str, ClusterRecord]:
+        return self._by_id
 
-    def get(self, cluster_id: str) -> Cluster | None:
-        return next((c for c in self.clusters if c.id == cluster_id), None)
+    def get(self, cluster_id: str) -> ClusterRecord | None:
+        return self._by_id.get(cluster_id)
 
-    def current(self) -> Iterator[Cluster]:
-        return (c for c in self.clusters if c.status.value in CURRENT_STATUSES)
+    def current(self) -> Iterator[ClusterRecord]:
+        return (c for c in self.clusters if c.status in CURRENT_STATUSES)
 
-    def find(self, text: str) -> list[Cluster]:
-        """Clusters whose id, name, alias or former name equals `text` once folded."""
+    def find(self, text: str) -> list[ClusterRecord]:
+        """Clusters whose id, name, alias or former name equals `text` once folded;
+        when one is named by its id or name, only that one."""
         ids = self._names.get(normalize(text)) or self._names.get(compact(text)) or []
-        by_id = self.by_id
-        return [by_id[i] for i in ids]
+        found = [self._by_id[i] for i in ids]
+        key = normalize(text)
+        exact = [c for c in found if key in (normalize(c.id), normalize(c.name))]
+        return exact[:1] if exact else found
 
     def name_choices(self) -> dict[str, str]:
         """Every searchable name (normalised) -> cluster id, for fuzzy suggestions."""
         return {key: ids[0] for key, ids in self._names.items()}
 
-    def member_types(self, cluster: Cluster) -> list[str]:
+    def member_types(self, cluster: ClusterRecord) -> list[str]:
         """The cluster's member types, or its kind's defaults."""
         if cluster.member_types is not None:
-            return [m.value for m in cluster.member_types]
-        kind = self.info.kinds.get(cluster.kind)
-        return [m.value for m in kind.member_types] if kind else []
+            return list(cluster.member_types)
+        return list(self.info.kinds.get(cluster.kind, {}).get("member_types", []))
 
-    def services(self, cluster: Cluster) -> list[str]:
+    def services(self, cluster: ClusterRecord) -> list[str]:
         if cluster.services is not None:
-            return [s.value for s in cluster.services]
-        kind = self.info.kinds.get(cluster.kind)
-        return [s.value for s in kind.services] if kind else []
+            return list(cluster.services)
+        return list(self.info.kinds.get(cluster.kind, {}).get("services", []))
 
 
-def _names_of(cluster: Cluster) -> Iterator[tuple[str, str]]:
+def _names_of(cluster: ClusterRecord) -> Iterator[tuple[str, str]]:
     yield "id", cluster.id
     yield "name", cluster.name
     for alias in cluster.aliases:
@@ -115,34 +198,35 @@ def _names_of(cluster: Cluster) -> Iterator[tuple[str, str]]:
         yield "former_name", former
 
 
-_CACHE: dict[tuple[str, float, int], Dataset] = {}
+_NAME_RANK = {"id": 0, "name": 0, "alias": 1, "former_name": 2}
+_CACHE: dict[str, Dataset] = {}
 
 
 def load_dataset(path: str | None = None) -> Dataset:
-    """Read and check a dataset; raise `DataFileError` listing its problems."""
+    """Read and check a dataset; raise `DataFileError` listing its problems.
+
+    A dataset that passed its checks once is read back from the cache (see
+    `cache.py`) without parsing YAML or importing pydantic.
+    """
+    from .cache import cached
+
     source = default_path(path)
-    key = _cache_key(source)
-    if key and key in _CACHE:
-        return _CACHE[key]
+    if source in _CACHE and source != "-":
+        return _CACHE[source]
+    data = cached(source, "dataset", lambda: _validated_json(source))
+    dataset = Dataset.from_json(data, source)
+    if source != "-":
+        _CACHE[source] = dataset
+    return dataset
+
+
+def _validated_json(source: str) -> dict[str, Any]:
     model, problems = read_dataset(source)
     errors = [p for p in problems if p.severity == ERROR]
     if errors or model is None:
         lines = summarise(errors)
         raise DataFileError("\n".join(lines), problems=lines)
-    dataset = Dataset(model.dataset, tuple(model.clusters), source)
-    if key:
-        _CACHE[key] = dataset
-    return dataset
-
-
-def _cache_key(source: str) -> tuple[str, float, int] | None:
-    if source == "-":
-        return None
-    try:
-        stat = os.stat(source)
-    except OSError:
-        return None
-    return (source, stat.st_mtime, stat.st_size)
+    return model.model_dump(mode="json")
 
 
 def read_dataset(source: str) -> tuple[ClusterFile | None, list[Problem]]:

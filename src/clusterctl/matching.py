@@ -30,8 +30,8 @@ from .scoring import (
 from .text import content_words
 
 if TYPE_CHECKING:
+    from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
-    from .models import Cluster
     from .profiles import Company
     from .taxonomy import Taxonomy
 
@@ -103,11 +103,7 @@ class Matcher:
         self.taxonomy: Taxonomy = load_taxonomy()
         # Sorted by id: an index order that is also the tie-break order.
         self.clusters = sorted(
-            (
-                c
-                for c in dataset.clusters
-                if include_merged or c.status.value != "merged"
-            ),
+            (c for c in dataset.clusters if include_merged or c.status != "merged"),
             key=lambda c: c.id,
         )
         self.profiles = [self._profile(c) for c in self.clusters]
@@ -372,7 +368,7 @@ def match_record(
         "rank": rank,
         "id": match.cluster.id,
         "name": match.cluster.name,
-        "status": match.cluster.status.value,
+        "status": match.cluster.status,
         "score": round(match.score, 2),
         "eligibility": eligibility(match, company, taxonomy),
         "distance_km": None

@@ -15,9 +15,9 @@ from .errors import UsageError
 from .text import normalize
 
 if TYPE_CHECKING:
+    from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
     from .geography import Place
-    from .models import Cluster
 
 STATUSES = ("active", "probation", "merged", "unconfirmed")
 STATUS_GROUPS = {"current": ("active", "probation", "unconfirmed"), "all": STATUSES}
@@ -52,6 +52,8 @@ def _close(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
 
 
 def resolve_sectors(values: Sequence[str]) -> set[str]:
+    if not values:
+        return set()
     from .taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
@@ -65,6 +67,8 @@ def resolve_sectors(values: Sequence[str]) -> set[str]:
 
 
 def resolve_regions(values: Sequence[str]) -> set[str]:
+    if not values:
+        return set()
     from . import geography
 
     names = set()
@@ -100,6 +104,8 @@ def resolve_statuses(values: Sequence[str]) -> set[str]:
 def resolve_cities(dataset: Dataset, values: Sequence[str]) -> set[str]:
     """HQ cities; a real commune with no cluster HQ is fine (it filters to nothing),
     anything else is an error naming the closest HQ cities."""
+    if not values:
+        return set()
     from . import geography
 
     known = {normalize(c.hq.city) for c in dataset.clusters}
@@ -116,7 +122,7 @@ def resolve_cities(dataset: Dataset, values: Sequence[str]) -> set[str]:
 
 def keep(cluster: Cluster, f: Filters, member_types: Sequence[str]) -> bool:
     """Does `cluster` pass every filter?"""
-    if cluster.status.value not in f.statuses:
+    if cluster.status not in f.statuses:
         return False
     if f.sectors and not f.sectors.intersection(cluster.sectors):
         return False

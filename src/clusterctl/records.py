@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
-    from .models import Cluster
 
 #: Columns shown by default in tables, TSV and CSV (`--fields` changes them).
 SUMMARY_COLUMNS = ("id", "name", "status", "regions", "hq.city", "sectors")
@@ -48,7 +48,7 @@ CLUSTER_FIELDS = (
 
 def cluster_record(dataset: Dataset, cluster: Cluster) -> dict[str, Any]:
     """The full output record of a cluster."""
-    raw = cluster.model_dump(mode="json")
+    raw = dict(cluster.record)
     raw["member_types"] = dataset.member_types(cluster)
     raw["services"] = dataset.services(cluster)
     return {key: raw[key] for key in CLUSTER_FIELDS}

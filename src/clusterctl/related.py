@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .text import normalize
 
 if TYPE_CHECKING:
+    from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
-    from .models import Cluster
 
 
 def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]:

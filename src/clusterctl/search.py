@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from .text import compact, normalize
 
 if TYPE_CHECKING:
+    from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
-    from .models import Cluster
 
 #: field -> (weight, rapidfuzz scorer name). Weights keep names on top.
 FIELDS: dict[str, tuple[float, str]] = {
@@ -26,6 +26,7 @@ FIELDS: dict[str, tuple[float, str]] = {
     "description": (0.7, "token_set_ratio"),
 }
 WORD_CUTOFF = 80.0
+MIN_PARTIAL = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ class SearchIndex:
         return cls(texts, {c.id: c for c in dataset.clusters})
 
     def search(
-        self, query: str, *, min_score: float = 60.0, include_merged: bool = True
+        self, query: str, *, min_score: float = 70.0, include_merged: bool = True
     ) -> list[Hit]:
         """Clusters ranked by their best weighted field score (0-100)."""
         q = normalize(query)
@@ -91,8 +92,7 @@ class SearchIndex:
         hits = [
             h
             for h in best.values()
-            if h.score >= min_score
-            and (include_merged or h.cluster.status.value != "merged")
+            if h.score >= min_score and (include_merged or h.cluster.status != "merged")
         ]
         hits.sort(key=lambda h: (-round(h.score, 6), h.cluster.id))
         return hits
@@ -104,12 +104,14 @@ class SearchIndex:
         scorer = getattr(fuzz, FIELDS[field][1])
         choices = [e[0] for e in entries]
         out = []
-        for _choice, score, idx in process.extract(
+        for choice, score, idx in process.extract(
             q, choices, scorer=scorer, processor=None, limit=None, score_cutoff=50
         ):
             _, shown, cid = entries[idx]
             if field == "name" and compact(shown) == q.replace(" ", ""):
                 score = 100.0
+            elif len(choice) < (4 if field == "name" else MIN_PARTIAL) and choice != q:
+                continue  # "lte" or "rse" inside a longer query is not a match
             out.append((cid, float(score), shown))
         return out
 
@@ -151,7 +153,7 @@ def index_for(dataset: Dataset) -> SearchIndex:
     return _INDEXES[key]
 
 
-def search(dataset: Dataset, query: str, *, min_score: float = 60.0) -> list[Hit]:
+def search(dataset: Dataset, query: str, *, min_score: float = 70.0) -> list[Hit]:
     return index_for(dataset).search(query, min_score=min_score)
 
 
@@ -181,7 +183,7 @@ def hit_record(hit: Hit, rank: int) -> dict[str, Any]:
         "rank": rank,
         "id": hit.cluster.id,
         "name": hit.cluster.name,
-        "status": hit.cluster.status.value,
+        "status": hit.cluster.status,
         "score": round(hit.score, 1),
         "field": hit.field,
         "matched": hit.matched,

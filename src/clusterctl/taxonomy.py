@@ -43,29 +43,17 @@ class Taxonomy:
 
     def __post_init__(self) -> None:
         kids: dict[str, list[str]] = {}
-        terms: dict[str, set[str]] = {}
         naf: dict[str, list[tuple[str, str]]] = {}
         for sector in self.sectors.values():
             if sector.parent:
                 kids.setdefault(sector.parent, []).append(sector.id)
-            for term in self._names(sector):
-                key = stem_phrase(term)
-                if key:
-                    terms.setdefault(key, set()).add(sector.id)
             for code, note in sector.naf:
                 naf.setdefault(code, []).append((sector.id, note))
         self.children = {k: tuple(v) for k, v in kids.items()}
-        self.terms = {k: tuple(sorted(v)) for k, v in terms.items()}
+        if not self.terms:
+            self.terms = build_terms(self.sectors.values())
         self.max_term_words = max((k.count(" ") + 1 for k in self.terms), default=1)
         self.naf_prefixes = {k: tuple(v) for k, v in naf.items()}
-
-    @staticmethod
-    def _names(sector: Sector) -> Iterable[str]:
-        yield sector.id
-        yield sector.label_en
-        yield sector.label_fr
-        yield from sector.synonyms_en
-        yield from sector.synonyms_fr
 
     def resolve(self, text: str) -> str | None:
         """The sector id a word or phrase names exactly, or None."""
@@ -153,37 +141,80 @@ class Taxonomy:
         return found
 
 
+def sector_names(sector: Sector) -> Iterable[str]:
+    """Every name a sector answers to: id, labels, synonyms in both languages."""
+    yield sector.id
+    yield sector.label_en
+    yield sector.label_fr
+    yield from sector.synonyms_en
+    yield from sector.synonyms_fr
+
+
+def build_terms(sectors: Iterable[Sector]) -> dict[str, tuple[str, ...]]:
+    """Folded term -> sector ids: the dictionary behind `resolve` and `find_terms`."""
+    terms: dict[str, set[str]] = {}
+    for sector in sectors:
+        for term in sector_names(sector):
+            key = stem_phrase(term)
+            if key:
+                terms.setdefault(key, set()).add(sector.id)
+    return {k: tuple(sorted(v)) for k, v in terms.items()}
+
+
 @cache
 def load_taxonomy() -> Taxonomy:
-    """The bundled taxonomy (parsed once per process)."""
+    """The bundled taxonomy, parsed once per process and cached on disk as JSON."""
+    from .cache import cached
+
+    path = str(data_file("sectors.yaml"))
+    data = cached(path, "taxonomy", lambda: _read(path))
+    sectors = {s["id"]: _sector(s) for s in data["sectors"]}
+    terms = {k: tuple(v) for k, v in data["terms"].items()}
+    return Taxonomy(sectors, data["ecosystems"], terms=terms)
+
+
+def _read(path: str) -> dict[str, Any]:
     from .yamlio import parse, read_text
 
-    path = data_file("sectors.yaml")
-    raw = parse(read_text(path), str(path))
+    raw = parse(read_text(path), path)
     try:
-        return _build(raw)
+        ecosystems = {e["id"]: e["name"] for e in raw.get("ecosystems") or []}
+        sectors = [_plain(item) for item in raw["sectors"]]
     except (KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(f"{path}: malformed taxonomy ({exc})") from None
+    terms = build_terms(_sector(s) for s in sectors)
+    return {
+        "ecosystems": ecosystems,
+        "sectors": sectors,
+        "terms": {k: list(v) for k, v in terms.items()},
+    }
 
 
-def _build(raw: dict[str, Any]) -> Taxonomy:
-    ecosystems = {e["id"]: e["name"] for e in raw.get("ecosystems") or []}
-    sectors = {}
-    for item in raw["sectors"]:
-        synonyms = item.get("synonyms") or {}
-        sectors[item["id"]] = Sector(
-            id=item["id"],
-            parent=item.get("parent"),
-            label_en=item["label_en"],
-            label_fr=item["label_fr"],
-            ecosystem=item.get("ecosystem"),
-            synonyms_en=tuple(synonyms.get("en") or ()),
-            synonyms_fr=tuple(synonyms.get("fr") or ()),
-            naf=tuple(
-                (str(n["code"]), n.get("note", "")) for n in item.get("naf") or ()
-            ),
-        )
-    return Taxonomy(sectors, ecosystems)
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    synonyms = item.get("synonyms") or {}
+    return {
+        "id": item["id"],
+        "parent": item.get("parent"),
+        "label_en": item["label_en"],
+        "label_fr": item["label_fr"],
+        "ecosystem": item.get("ecosystem"),
+        "synonyms_en": list(synonyms.get("en") or ()),
+        "synonyms_fr": list(synonyms.get("fr") or ()),
+        "naf": [[str(n["code"]), n.get("note", "")] for n in item.get("naf") or ()],
+    }
+
+
+def _sector(s: dict[str, Any]) -> Sector:
+    return Sector(
+        id=s["id"],
+        parent=s["parent"],
+        label_en=s["label_en"],
+        label_fr=s["label_fr"],
+        ecosystem=s["ecosystem"],
+        synonyms_en=tuple(s["synonyms_en"]),
+        synonyms_fr=tuple(s["synonyms_fr"]),
+        naf=tuple((c, n) for c, n in s["naf"]),
+    )
 
 
 def sector_key(text: str) -> str:

@@ -289,7 +289,7 @@ class _Writer:
             "rank": rank,
             "id": cluster.id,
             "name": cluster.name,
-            "status": cluster.status.value,
+            "status": cluster.status,
             "score": round(score, 2),
             "eligibility": {
                 "sector": _eligible_sector(crit, s.company) == "true",

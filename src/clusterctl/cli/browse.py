@@ -417,19 +417,19 @@ def info(
     from clusterctl.formats import write_object
 
     dataset = get_dataset(ctx, data)
-    statuses = Counter(c.status.value for c in dataset.clusters)
-    sources = sorted({s for c in dataset.clusters for s in c.sources})
+    statuses = Counter(c.status for c in dataset.clusters)
+    sources = sorted({s for c in dataset.clusters for s in c.record["sources"]})
     record = {
         "dataset": dataset.source,
         "version": dataset.info.version,
-        "date": dataset.info.date.isoformat(),
+        "date": dataset.info.date,
         "title": dataset.info.title,
         "licence": dataset.info.licence,
         "clusters": len(dataset.clusters),
         "by_status": dict(sorted(statuses.items())),
         "last_verified": {
-            "oldest": min(c.last_verified for c in dataset.clusters).isoformat(),
-            "newest": max(c.last_verified for c in dataset.clusters).isoformat(),
+            "oldest": min(c.last_verified for c in dataset.clusters),
+            "newest": max(c.last_verified for c in dataset.clusters),
         },
         "distinct_sources": len(sources),
         "bundled_data_licences": BUNDLED_LICENCES,

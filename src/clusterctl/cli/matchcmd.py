@@ -44,7 +44,7 @@ def search(
         typer.Option(
             "--min-score", min=0, max=100, help="Drop hits scoring below this (0-100)."
         ),
-    ] = 60.0,
+    ] = 70.0,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
     fields: FieldsOption = None,
@@ -224,7 +224,7 @@ def _match_one(
         "schema_version": SCHEMA_VERSION,
         "dataset": {
             "version": dataset.info.version,
-            "date": dataset.info.date.isoformat(),
+            "date": dataset.info.date,
         },
         "weights": {k: round(v, 4) for k, v in matcher.weights.items()},
         "company": company_record(company),
@@ -258,7 +258,7 @@ def _one_cluster(matcher: Any, name: str, ranked: list[Any]) -> Any:
     for m in ranked:
         if m.cluster.id == target.id:
             return m
-    raise NotFoundError(f"'{target.name}' is not ranked (status {target.status.value})")
+    raise NotFoundError(f"'{target.name}' is not ranked (status {target.status})")
 
 
 @app.command()
