@@ -211,13 +211,24 @@ def load_dataset(path: str | None = None) -> Dataset:
     from .cache import cached
 
     source = default_path(path)
-    if source in _CACHE and source != "-":
-        return _CACHE[source]
+    stamp = _stamp(source)
+    if stamp is not None and stamp in _CACHE:
+        return _CACHE[stamp]
     data = cached(source, "dataset", lambda: _validated_json(source))
     dataset = Dataset.from_json(data, source)
-    if source != "-":
-        _CACHE[source] = dataset
+    if stamp is not None:
+        _CACHE[stamp] = dataset
     return dataset
+
+
+def _stamp(source: str) -> str | None:
+    if source == "-":
+        return None
+    try:
+        stat = os.stat(source)
+    except OSError:
+        return None
+    return f"{source}|{stat.st_mtime_ns}|{stat.st_size}"
 
 
 def _validated_json(source: str) -> dict[str, Any]:

@@ -39,7 +39,13 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
+def _remember_data(ctx: typer.Context, value: str | None) -> str | None:
+    """`--data` is eager so that `--data FILE --version` reports that file."""
+    ctx.meta["data"] = value
+    return value
+
+
+def _version(ctx: typer.Context, value: bool) -> None:
     if not value:
         return
     from importlib.metadata import PackageNotFoundError, version
@@ -51,7 +57,7 @@ def _version(value: bool) -> None:
         tool = version("clusterctl")
     except PackageNotFoundError:
         tool = "unknown"
-    path = default_path(None)
+    path = default_path(ctx.meta.get("data"))
     data_version, data_date = dataset_header(path)
     print(f"clusterctl {tool} (dataset {data_version}, {data_date})")
     raise typer.Exit(ExitCode.OK)
@@ -70,6 +76,8 @@ def _main(
             help="Cluster dataset to read instead of the bundled one "
             "('-' reads stdin).",
             show_default=False,
+            is_eager=True,
+            callback=_remember_data,
         ),
     ] = None,
     version: Annotated[
