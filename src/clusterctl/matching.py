@@ -20,6 +20,7 @@ from .scoring import (
     DEFAULT_WEIGHTS,
     ClusterProfile,
     Criterion,
+    region_relations,
     score_geo,
     score_member,
     score_naf,
@@ -101,6 +102,9 @@ class Matcher:
         self.dataset = dataset
         self.weights = dict(weights or DEFAULT_WEIGHTS)
         self.taxonomy: Taxonomy = load_taxonomy()
+        self._neighbours = geography.are_neighbours
+        self._distance = geography.distance_km
+        self._regions = geography.region_names()
         # Sorted by id: an index order that is also the tie-break order.
         self.clusters = sorted(
             (c for c in dataset.clusters if include_merged or c.status != "merged"),
@@ -108,8 +112,6 @@ class Matcher:
         )
         self.profiles = [self._profile(c) for c in self.clusters]
         self.idf = self._idf()
-        self._neighbours = geography.are_neighbours
-        self._distance = geography.distance_km
 
     def _profile(self, cluster: Cluster) -> ClusterProfile:
         bag: dict[str, float] = {}
@@ -144,6 +146,9 @@ class Matcher:
             member_types=frozenset(self.dataset.member_types(cluster)),
             services=frozenset(self.dataset.services(cluster)),
             bag=bag,
+            region_relation=region_relations(
+                cluster.regions, self._regions, self._neighbours
+            ),
         )
 
     def _idf(self) -> dict[str, float]:
@@ -157,7 +162,7 @@ class Matcher:
     def score(self, company: Company, index: int) -> Match:
         """The reference computation: one company against one cluster."""
         cp = self.profiles[index]
-        geo, km, rel = score_geo(company.places, cp, self._neighbours, self._distance)
+        geo, km, rel = score_geo(company.places, cp, self._distance)
         criteria = {
             "sector": score_sector(self.taxonomy, company.evidence, cp),
             "naf": score_naf(self.taxonomy, company.naf, cp),

@@ -276,7 +276,7 @@ def resolve_profile(profile: Profile, *, line: int | None = None) -> Company:
     _resolve_size(
         company, profile.size.value if profile.size else None, profile.employees
     )
-    _resolve_looking_for(company, profile.looking_for)
+    resolve_looking_for(company, profile.looking_for)
     _warn_if_thin(company)
     return company
 
@@ -332,12 +332,17 @@ def _resolve_text(company: Company, taxonomy: Taxonomy, profile: Profile) -> Non
             for term, ids in taxonomy.find_terms(text):
                 for sid in ids:
                     company.add_evidence(sid, source, term)
-        weight = TOKEN_WEIGHTS[source]
-        words = content_words(text)
-        grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
-        for token in grams:
-            if weight > company.tokens.get(token, 0.0):
-                company.tokens[token] = weight
+        add_tokens(company, source, text)
+
+
+def add_tokens(company: Company, source: str, text: str) -> None:
+    """Words and word pairs of `text` for the text criterion, at the weight of
+    the field they came from (the strongest weight wins for a repeated word)."""
+    weight = TOKEN_WEIGHTS[source]
+    words = content_words(text)
+    for token in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
+        if weight > company.tokens.get(token, 0.0):
+            company.tokens[token] = weight
 
 
 def resolve_naf_codes(
@@ -410,7 +415,7 @@ def _resolve_size(company: Company, size: str | None, employees: int | None) -> 
         company.size_from = "employees"
 
 
-def _resolve_looking_for(company: Company, wants: Sequence[str]) -> None:
+def resolve_looking_for(company: Company, wants: Sequence[str]) -> None:
     for want in wants:
         key = _LOOKING_FOR_INDEX.get(normalize(want))
         if key is None:

@@ -15,9 +15,11 @@ import csv
 import gzip
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,7 +28,7 @@ from .text import normalize
 
 INPUT_FORMATS = ("csv", "ndjson", "yaml")
 MAX_FIELD = 100_000
-csv.field_size_limit(MAX_FIELD * 10)
+csv.field_size_limit(MAX_FIELD)
 
 #: Our own CSV columns (lists inside a cell are separated by ';').
 PROFILE_COLUMNS = (
@@ -73,12 +75,120 @@ SIRENE_COLUMNS = {
 _BAD = "\ufffe"  # marks a line whose bytes could not be decoded
 
 
-@dataclass(slots=True)
+class Layout:
+    """Where each of our fields sits in a CSV register's rows (one per file)."""
+
+    __slots__ = (
+        "columns",
+        "identity",
+        "index",
+        "naf_key",
+        "place_key",
+        "sep",
+        "size_key",
+        "text",
+    )
+
+    def __init__(self, columns: list[tuple[int, str]], sep: str) -> None:
+        self.columns = columns
+        self.index = {name: i for i, name in reversed(columns)}
+        self.sep = sep
+        pick = self._pick
+        #: columns of free text, sector words or wishes (the general path)
+        self.text = pick(("sectors", "keywords", "description", "looking_for"))
+        #: the values that decide each criterion: keys of the batch caches
+        self.naf_key = _getter(pick(("naf", "naf_nomenclature")))
+        self.place_key = _getter(
+            pick(
+                (
+                    "location",
+                    "city",
+                    "postal_code",
+                    "insee_code",
+                    "department",
+                    "region",
+                )
+            )
+        )
+        self.size_key = _getter(
+            pick(("size", "category", "employee_band", "employees"))
+        )
+        ident = [self.index.get(k) for k in ("name", "siren", "siret")]
+        self.identity = _identity(ident)
+
+    def _pick(self, names: tuple[str, ...]) -> list[int]:
+        return [self.index[n] for n in names if n in self.index]
+
+
+def _getter(indexes: list[int]) -> Any:
+    """A fast function of a row's cells giving the cells at `indexes` (a key)."""
+    if not indexes:
+        return lambda cells: ""
+    return itemgetter(*indexes)
+
+
+def _identity(indexes: list[int | None]) -> Any:
+    """cells -> (name, siren, siret), stripped, "" when the column is absent."""
+    present = [i for i in indexes if i is not None]
+    if not present:
+        return lambda cells: ("", "", "")
+    get = itemgetter(*present)
+    slots = [present.index(i) if i is not None else None for i in indexes]
+    if len(present) == 1:
+        return lambda cells: tuple(
+            get(cells).strip() if s is not None else "" for s in slots
+        )
+    if slots == [0, 1, None]:  # name and siren, as in SIRENE extracts
+
+        def name_siren(cells: list[str]) -> tuple[str, str, str]:
+            name, siren = get(cells)
+            return name.strip(), siren.strip(), ""
+
+        return name_siren
+
+    def identity(cells: list[str]) -> tuple[str, ...]:
+        values = get(cells)
+        return tuple(values[s].strip() if s is not None else "" for s in slots)
+
+    return identity
+
+
 class Row:
-    line: int
-    fields: dict[str, Any]
-    raw: str = ""
-    warnings: list[str] = field(default_factory=list)
+    """One readable row: CSV cells with their layout, or a mapping of fields."""
+
+    __slots__ = ("_fields", "_raw", "cells", "layout", "line")
+
+    def __init__(
+        self,
+        line: int,
+        fields: dict[str, Any] | None = None,
+        raw: str = "",
+        *,
+        cells: list[str] | None = None,
+        layout: Layout | None = None,
+    ) -> None:
+        self.line = line
+        self._fields = fields
+        self._raw = raw
+        self.cells = cells
+        self.layout = layout
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        if self._fields is None:
+            assert self.cells is not None
+            assert self.layout is not None
+            cells = self.cells
+            self._fields = {
+                k: v for i, k in self.layout.columns if (v := cells[i].strip())
+            }
+        return self._fields
+
+    @property
+    def raw(self) -> str:
+        if self.cells is not None and self.layout is not None:
+            return self.layout.sep.join(self.cells)
+        return self._raw
 
 
 @dataclass(slots=True)
@@ -142,25 +252,27 @@ def detect_format(source: str, explicit: str | None) -> str:
     )
 
 
-def decoded_lines(binary: IO[bytes], encoding: str, label: str) -> Iterator[str]:
-    """Lines of text; a line that cannot be decoded becomes a marker line, so the
-    CSV reader keeps counting and the row is rejected, not the file."""
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def text_stream(binary: IO[bytes], encoding: str) -> IO[str]:
+    """The register as text. Undecodable bytes become lone surrogates instead of
+    stopping the read, so the one row that holds them can be rejected (and
+    written back byte for byte to --rejects); a UTF-8 BOM is dropped."""
+    name = encoding.lower().replace("_", "-")
+    if name in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
     try:
-        decoder = codecs.getincrementaldecoder(encoding)
+        codecs.lookup(encoding)
     except LookupError:
         raise UsageError(f"unknown encoding '{encoding}'") from None
-    first = True
-    for raw in binary:
-        if first:
-            first = False
-            if raw.startswith(codecs.BOM_UTF8) and encoding.lower().replace(
-                "-", ""
-            ) in ("utf8", "utf8sig"):
-                raw = raw[3:]
-        try:
-            yield decoder().decode(raw, final=True)
-        except UnicodeDecodeError:
-            yield _BAD + raw.decode("latin-1").replace('"', "'").rstrip("\r\n") + "\n"
+    return io.TextIOWrapper(
+        binary, encoding=encoding, errors="surrogateescape", newline=""
+    )
+
+
+def has_bad_bytes(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
 
 
 def read_register(
@@ -174,13 +286,13 @@ def read_register(
     label = "<stdin>" if source == "-" else source
     binary = open_binary(source)
     try:
-        lines = decoded_lines(binary, encoding, label)
+        text = text_stream(binary, encoding)
         if fmt == "csv":
-            yield from _read_csv(lines, delimiter, label)
+            yield from _read_csv(text, delimiter, label)
         elif fmt == "ndjson":
-            yield from _read_ndjson(lines)
+            yield from _read_ndjson(text)
         else:
-            yield from _read_yaml(lines, label)
+            yield from _read_yaml(text, label)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataFileError(f"{label}: cannot read: {exc}") from None
     finally:
@@ -199,84 +311,133 @@ def _sniff(header: str, delimiter: str | None) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _read_csv(
-    lines: Iterator[str], delimiter: str | None, label: str
-) -> Iterator[Event]:
-    first = next(lines, None)
-    if first is None:
+def _lines(stream: IO[str], bad: set[int]) -> Iterator[str]:
+    """The stream's lines, noting the numbers of those with undecodable bytes."""
+    for number, line in enumerate(stream, 2):
+        if not line.isascii() and _SURROGATE.search(line):
+            bad.add(number)
+        yield line
+
+
+def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Event]:
+    first = stream.readline()
+    if not first.strip():
         raise DataFileError(f"{label}: empty register (no header row)")
-    if first.startswith(_BAD):
+    if has_bad_bytes(first):
         raise DataFileError(
             f"{label}:1: header row is not valid text; try --encoding latin-1"
         )
     sep = _sniff(first, delimiter)
     header = next(csv.reader([first], delimiter=sep))
-    mapping = _map_header(header, label)
+    columns, needs_finish = _map_header(header, label)
+    layout = Layout(columns, sep)
+    ident = [layout.index[k] for k in ("name", "siren", "siret") if k in layout.index]
     width = len(header)
-    # Feed the header back so csv counts physical lines from 1.
-    reader = csv.reader(_chain(first, lines), delimiter=sep, strict=False)
-    next(reader)
-    prev = reader.line_num
-    for cells in reader:
+    bad: set[int] = set()
+    reader = csv.reader(_lines(stream, bad), delimiter=sep, strict=False)
+    prev = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over the size limit
+            line, prev = prev + 1, reader.line_num + 1
+            yield Reject(line, f"unreadable row ({exc})")
+            continue
         line = prev + 1
-        prev = reader.line_num
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue
-        raw = sep.join(cells)
-        if any(c.startswith(_BAD) for c in cells[:1]) or _BAD in raw:
-            yield Reject(
-                line,
-                "undecodable bytes (try --encoding latin-1)",
-                raw.replace(_BAD, ""),
-            )
-            continue
+        prev = reader.line_num + 1
         if len(cells) != width:
-            yield Reject(line, f"{len(cells)} columns, expected {width}", raw)
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if bad and _bad_between(bad, line, prev):
+                yield Reject(
+                    line, "undecodable bytes (try --encoding latin-1)", sep.join(cells)
+                )
+            else:
+                yield Reject(
+                    line, f"{len(cells)} columns, expected {width}", sep.join(cells)
+                )
             continue
-        if any(len(c) > MAX_FIELD for c in cells):
+        if bad and _bad_between(bad, line, prev):
             yield Reject(
-                line, f"a field is longer than {MAX_FIELD} characters", raw[:200]
+                line, "undecodable bytes (try --encoding latin-1)", sep.join(cells)
             )
             continue
-        yield _row_from_cells(line, cells, mapping, raw)
+        if needs_finish:
+            fields = {k: v for i, k in columns if (v := cells[i].strip())}
+            yield _finish(line, fields, sep.join(cells))
+        elif _any_value(cells, ident):
+            yield Row(line, cells=cells, layout=layout)
+        else:
+            yield Reject(
+                line, "neither a name nor an identifier (siren, siret)", sep.join(cells)
+            )
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+def _any_value(cells: list[str], indexes: list[int]) -> bool:
+    for i in indexes:
+        value = cells[i]
+        if value and not value.isspace():
+            return True
+    return False
 
 
-def _map_header(header: list[str], label: str) -> list[str | None]:
-    """Column index -> our field name (None for columns we do not use)."""
-    mapping: list[str | None] = []
-    known = 0
-    for name in header:
+def _bad_between(bad: set[int], first: int, last: int) -> bool:
+    """Did any physical line of a row (first..last) hold undecodable bytes?"""
+    return any(n in bad for n in range(first, last + 1))
+
+
+#: Fields that `_finish` folds or checks (several names, NAF nomenclature, state).
+_FINISHED = {
+    "name2",
+    "name3",
+    "name4",
+    "firstname",
+    "naf2",
+    "naf2_nomenclature",
+    "naf_nomenclature",
+    "employee_band2",
+    "state",
+    "state2",
+}
+#: SIRENE columns that stand in for another when it is absent.
+_ALTERNATES = {
+    "name2": "name",
+    "name3": "name",
+    "naf2": "naf",
+    "naf2_nomenclature": "naf_nomenclature",
+    "employee_band2": "employee_band",
+    "state2": "state",
+}
+
+
+def _map_header(header: list[str], label: str) -> tuple[list[tuple[int, str]], bool]:
+    """(column index, our field) for the columns we use, and whether rows need
+    `_finish` (several name or NAF columns, a state column...)."""
+    columns: list[tuple[int, str]] = []
+    for i, name in enumerate(header):
         key = name.strip().lstrip("\ufeff")
         folded = key.replace(" ", "").lower()
         if folded in SIRENE_COLUMNS:
-            mapping.append(SIRENE_COLUMNS[folded])
+            columns.append((i, SIRENE_COLUMNS[folded]))
         elif normalize(key).replace(" ", "_") in PROFILE_COLUMNS:
-            mapping.append(normalize(key).replace(" ", "_"))
-        else:
-            mapping.append(None)
-            continue
-        known += 1
-    if not known:
+            columns.append((i, normalize(key).replace(" ", "_")))
+    if not columns:
         raise DataFileError(
             f"{label}:1: no known column in the header (expected name, siren, naf, "
             "postal_code... or SIRENE columns such as denominationUniteLegale)"
         )
-    return mapping
-
-
-def _row_from_cells(
-    line: int, cells: list[str], mapping: list[str | None], raw: str
-) -> Row | Skip | Reject:
-    fields: dict[str, Any] = {}
-    for key, value in zip(mapping, cells, strict=True):
-        if key and value.strip():
-            fields[key] = value.strip()
-    return _finish(line, fields, raw)
+    present = {name for _, name in columns}
+    renamed = []
+    for i, name in columns:
+        target = _ALTERNATES.get(name)
+        if target and target not in present:
+            present.add(target)
+            name = target
+        renamed.append((i, name))
+    needs_finish = any(name in _FINISHED for _, name in renamed)
+    return renamed, needs_finish
 
 
 def _finish(line: int, fields: dict[str, Any], raw: str) -> Row | Skip | Reject:
@@ -306,45 +467,48 @@ def _finish(line: int, fields: dict[str, Any], raw: str) -> Row | Skip | Reject:
     return Row(line, fields, raw)
 
 
-def _read_ndjson(lines: Iterator[str]) -> Iterator[Event]:
-    for line_no, text in enumerate(lines, 1):
+def _read_ndjson(stream: IO[str]) -> Iterator[Event]:
+    for line_no, text in enumerate(stream, 1):
         if not text.strip():
             continue
-        if text.startswith(_BAD):
-            yield Reject(
-                line_no,
-                "undecodable bytes (try --encoding latin-1)",
-                text[1:].rstrip("\n"),
-            )
+        raw = text.rstrip("\r\n")
+        if has_bad_bytes(raw):
+            yield Reject(line_no, "undecodable bytes (try --encoding latin-1)", raw)
+            continue
+        if len(raw) > MAX_FIELD * 10:
+            yield Reject(line_no, "line too long", raw[:200])
             continue
         try:
-            obj = json.loads(text)
+            obj = json.loads(raw)
         except (ValueError, RecursionError) as exc:
-            yield Reject(
-                line_no, f"invalid JSON: {str(exc).split(':')[0]}", text.rstrip("\n")
-            )
+            yield Reject(line_no, f"invalid JSON: {str(exc).split(':')[0]}", raw)
             continue
         if not isinstance(obj, dict):
-            yield Reject(line_no, "expected a JSON object", text.rstrip("\n"))
+            yield Reject(line_no, "expected a JSON object", raw)
             continue
-        yield Row(line_no, {"_profile": obj}, text.rstrip("\n"))
+        yield Row(line_no, {"_profile": obj}, raw)
 
 
-def _read_yaml(lines: Iterator[str], label: str) -> Iterator[Event]:
+def _read_yaml(stream: IO[str], label: str) -> Iterator[Event]:
     """A YAML list of profiles, or a stream of documents (one profile each)."""
-    from .yamlio import parse
-
-    text = "".join(lines)
-    if _BAD in text:
-        line = text[: text.index(_BAD)].count("\n") + 1
-        raise DataFileError(f"{label}:{line}: not valid text; try --encoding latin-1")
     import yaml
 
+    from .yamlio import MAX_BYTES, parse
+
+    text = stream.read(MAX_BYTES + 1)
+    if len(text) > MAX_BYTES:
+        raise DataFileError(
+            f"{label}: a YAML register is limited to "
+            f"{MAX_BYTES // (1024 * 1024)} MB; use CSV or NDJSON"
+        )
+    bad = _SURROGATE.search(text)
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        raise DataFileError(f"{label}:{line}: not valid text; try --encoding latin-1")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     parse(text, label)  # size, depth and alias checks with a file:line error
     try:
-        nodes = yaml.compose_all(text, Loader=loader)
-        docs = list(nodes)
+        docs = list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError as exc:
         raise DataFileError(f"{label}: invalid YAML: {exc}") from None
     items: list[Any] = []

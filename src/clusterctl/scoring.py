@@ -56,22 +56,15 @@ def position_weight(index: int) -> float:
     return max(0.75, 1.0 - 0.05 * index)
 
 
+POSITION_WEIGHTS = [position_weight(i) for i in range(64)]
+
+
 def relation(
     taxonomy: Taxonomy, company_sector: str, cluster_sector: str
 ) -> str | None:
-    if company_sector == cluster_sector:
-        return "same"
-    up = taxonomy.ancestors(company_sector)
-    if cluster_sector in up:
-        return "child"
-    down = taxonomy.ancestors(cluster_sector)
-    if company_sector in down:
-        return "parent"
-    if up and down and up[0] == down[0]:
-        return "sibling"
-    if (up[-1] if up else company_sector) == (down[-1] if down else cluster_sector):
-        return "cousin"
-    return None
+    """How a company's sector stands to a cluster's: same, child (under it),
+    parent, sibling (same parent), cousin (same top sector) or None."""
+    return taxonomy.relation(company_sector, cluster_sector)
 
 
 @dataclass
@@ -94,9 +87,10 @@ class ClusterProfile:
     city: str
     member_types: frozenset[str]
     services: frozenset[str]
-    bag: dict[
-        str, float
-    ]  # text token -> weight (keywords 1, sectors 0.5, description 0.6)
+    #: text token -> weight (keywords 1, description 0.6, sector vocabulary 0.5)
+    bag: dict[str, float]
+    #: every region -> "same", "bordering" or "other" for this cluster
+    region_relation: dict[str, str]
 
 
 def score_sector(
@@ -113,10 +107,10 @@ def score_sector(
         weight, source, term = evidence[sid]
         best, best_rel, best_c = 0.0, None, None
         for i, csid in enumerate(cluster.sectors):
-            rel = relation(taxonomy, sid, csid)
+            rel = taxonomy.relation(sid, csid)
             if rel is None:
                 continue
-            value = RELATION_SCORES[rel] * position_weight(i)
+            value = RELATION_SCORES[rel] * POSITION_WEIGHTS[i]
             if value > best:
                 best, best_rel, best_c = value, rel, csid
         if best > 0:
@@ -166,10 +160,10 @@ def score_naf(
                 ]
         for sid, _prefix, _why in taxonomy.sectors_for_naf(code):
             for i, csid in enumerate(cluster.sectors):
-                rel = relation(taxonomy, sid, csid)
+                rel = taxonomy.relation(sid, csid)
                 if rel is None:
                     continue
-                value = NAF_VIA_SECTOR * RELATION_SCORES[rel] * position_weight(i)
+                value = NAF_VIA_SECTOR * RELATION_SCORES[rel] * POSITION_WEIGHTS[i]
                 if value > best:
                     best = value
                     matched = [
@@ -205,20 +199,42 @@ def score_text(
     return Criterion(True, 1.0 - math.exp(-mass / TEXT_SCALE), matched)
 
 
-def region_relation(
-    regions: Sequence[str], place_region: str | None, neighbours: Any
-) -> str:
-    if place_region is None:
-        return "other"
-    if place_region in regions:
-        return "same"
-    if any(neighbours(place_region, r) for r in regions):
-        return "bordering"
-    return "other"
+def region_relations(
+    regions: Sequence[str], all_regions: Sequence[str], neighbours: Any
+) -> dict[str, str]:
+    """Every region's relation to a cluster's regions: same, bordering or other.
+    Precomputed per cluster, so scoring a site is a dictionary lookup."""
+    out = {}
+    for region in all_regions:
+        if region in regions:
+            out[region] = "same"
+        elif any(neighbours(region, r) for r in regions):
+            out[region] = "bordering"
+        else:
+            out[region] = "other"
+    return out
+
+
+def geo_value(
+    region: str | None,
+    lat: float | None,
+    lon: float | None,
+    cluster: ClusterProfile,
+    distance: Any,
+) -> tuple[float, float | None, str]:
+    """One site against one cluster: (value, km to the HQ, region relation)."""
+    rel = cluster.region_relation.get(region, "other") if region else "other"
+    km = None
+    closeness = 0.0
+    if lat is not None and lon is not None:
+        km = distance(lat, lon, cluster.lat, cluster.lon)
+        closeness = math.exp(-km / GEO_DISTANCE_KM)
+    value = GEO_REGION_SHARE * GEO_REGION[rel] + (1 - GEO_REGION_SHARE) * closeness
+    return value, km, rel
 
 
 def score_geo(
-    places: Sequence[Place], cluster: ClusterProfile, neighbours: Any, distance: Any
+    places: Sequence[Place], cluster: ClusterProfile, distance: Any
 ) -> tuple[Criterion, float | None, str | None]:
     """Best site: 0.7 x region relation (same 1, bordering 0.5) + 0.3 x closeness
     to the HQ (exp(-km/150)). Returns the criterion, km and relation of that site."""
@@ -226,13 +242,9 @@ def score_geo(
         return Criterion(False), None, None
     best, best_km, best_rel, best_place = -1.0, None, None, None
     for place in places:
-        rel = region_relation(cluster.regions, place.region, neighbours)
-        km = None
-        closeness = 0.0
-        if place.lat is not None and place.lon is not None:
-            km = distance(place.lat, place.lon, cluster.lat, cluster.lon)
-            closeness = math.exp(-km / GEO_DISTANCE_KM)
-        value = GEO_REGION_SHARE * GEO_REGION[rel] + (1 - GEO_REGION_SHARE) * closeness
+        value, km, rel = geo_value(
+            place.region, place.lat, place.lon, cluster, distance
+        )
         if value > best:
             best, best_km, best_rel, best_place = value, km, rel, place
     assert best_place is not None

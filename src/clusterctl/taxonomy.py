@@ -40,6 +40,7 @@ class Taxonomy:
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     max_term_words: int = 1
     naf_prefixes: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    _relations: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         kids: dict[str, list[str]] = {}
@@ -96,6 +97,29 @@ class Taxonomy:
             chain.append(current.parent)
             current = self.sectors.get(current.parent)
         return chain
+
+    def relation(self, company_sector: str, cluster_sector: str) -> str | None:
+        """same, child (company's sector under the cluster's), parent, sibling,
+        cousin (same top sector) or None; memoised, as matching asks often."""
+        key = (company_sector, cluster_sector)
+        if key not in self._relations:
+            self._relations[key] = self._relation(company_sector, cluster_sector)
+        return self._relations[key]
+
+    def _relation(self, company_sector: str, cluster_sector: str) -> str | None:
+        if company_sector == cluster_sector:
+            return "same"
+        up = self.ancestors(company_sector)
+        if cluster_sector in up:
+            return "child"
+        down = self.ancestors(cluster_sector)
+        if company_sector in down:
+            return "parent"
+        if up and down and up[0] == down[0]:
+            return "sibling"
+        top_up = up[-1] if up else company_sector
+        top_down = down[-1] if down else cluster_sector
+        return "cousin" if top_up == top_down else None
 
     def top(self, sector_id: str) -> str:
         chain = self.ancestors(sector_id)

@@ -8,13 +8,12 @@ status 2 when any row was rejected, else 0.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 import typer
 
-from clusterctl.errors import ExitCode
+from clusterctl.errors import ExitCode, UsageError
 from clusterctl.formats import OutputFormat, cell, resolve_format, to_json
 
 from .render import CRITERIA
@@ -59,8 +58,8 @@ def run_batch(
     fmt: OutputFormat,
     header: bool,
 ) -> None:
-    from clusterctl.batch import BatchMatcher
-    from clusterctl.registers import read_register
+    from clusterctl.batch import CHUNK, BatchMatcher, Block
+    from clusterctl.registers import Reject, Skip, read_register
 
     label = "<stdin>" if source == "-" else source
     stats = Stats()
@@ -70,14 +69,43 @@ def run_batch(
     )
     reject_out = _open_rejects(rejects)
     progress = _Progress() if sys.stderr.isatty() else None
-    companies = _companies(bm, events, stats, label, reject_out, progress)
     writer = _Writer(
-        matcher, resolve_format(fmt, sys.stdout), sys.stdout, explain, header
+        bm, resolve_format(fmt, sys.stdout), sys.stdout, explain, header, min_score
     )
+    write_err = sys.stderr.write
+    block = Block()
     try:
-        for scored in bm.run(companies, top, min_score):
-            writer.write(scored)
-            stats.matched += 1
+        for event in events:
+            stats.read += 1
+            if progress and not stats.read % 5000:
+                progress.tick(stats.read)
+            if isinstance(event, Reject):
+                stats.rejected += 1
+                write_err(f"{label}:{event.line}: rejected: {event.reason}\n")
+                if reject_out:
+                    reject_out.write(event.raw + "\n")
+                continue
+            if isinstance(event, Skip):
+                stats.skipped += 1
+                continue
+            warnings = _add(bm, block, event, label)
+            if warnings is None:
+                stats.rejected += 1
+                if reject_out:
+                    reject_out.write(event.raw + "\n")
+                continue
+            if warnings:
+                stats.warned += 1
+                for text in warnings:
+                    write_err(f"{label}:{event.line}: warning: {text}\n")
+            if len(block) >= CHUNK:
+                writer.write(bm.score(block, top))
+                stats.matched += len(block)
+                block = Block()
+                bm.bound_memory()
+        if len(block):
+            writer.write(bm.score(block, top))
+            stats.matched += len(block)
         writer.close()
     finally:
         if reject_out:
@@ -97,56 +125,21 @@ def run_batch(
 def _open_rejects(path: str | None) -> IO[str] | None:
     if not path:
         return None
-    from clusterctl.errors import UsageError
-
     try:
-        return open(path, "w", encoding="utf-8", newline="")
+        # surrogateescape writes undecodable rows back byte for byte
+        return open(path, "w", encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
 
 
-def _companies(
-    bm: Any,
-    events: Iterator[Any],
-    stats: Stats,
-    label: str,
-    reject_out: IO[str] | None,
-    progress: Any,
-) -> Iterator[Any]:
-    from clusterctl.registers import Reject, Skip
-
-    err = sys.stderr
-    for event in events:
-        stats.read += 1
-        if progress:
-            progress.tick(stats.read)
-        if isinstance(event, Reject):
-            stats.rejected += 1
-            err.write(f"{label}:{event.line}: rejected: {event.reason}\n")
-            if reject_out:
-                reject_out.write(event.raw + "\n")
-            continue
-        if isinstance(event, Skip):
-            stats.skipped += 1
-            continue
-        company = _company(bm, event, label)
-        if company is None:
-            stats.rejected += 1
-            if reject_out:
-                reject_out.write(event.raw + "\n")
-            continue
-        if company.warnings:
-            stats.warned += 1
-            for w in company.warnings:
-                err.write(f"{label}:{event.line}: warning: {w.text}\n")
-        yield company
-
-
-def _company(bm: Any, row: Any, label: str) -> Any:
-    """A company from a row; a profile row (NDJSON/YAML) is validated first."""
+def _add(bm: Any, block: Any, row: Any, label: str) -> list[str] | None:
+    """Add a row to the block; None when it is rejected (a profile row, NDJSON or
+    YAML, that fails validation)."""
+    if row.cells is not None:
+        return bm.add_row(block, row)
     profile = row.fields.get("_profile")
     if profile is None:
-        return bm.company_from_fields(row.fields, row.line)
+        return bm.add_fields(block, row.fields, row.line)
     from pydantic import ValidationError
 
     from clusterctl.models import Profile
@@ -162,143 +155,156 @@ def _company(bm: Any, row: Any, label: str) -> Any:
             f"{label}:{row.line}: rejected: {where + ': ' if where else ''}{msg}\n"
         )
         return None
-    return resolve_profile(model, line=row.line)
+    return bm.add_company(block, resolve_profile(model, line=row.line))
 
 
 class _Writer:
-    """Writes scored companies in the chosen format, as they arrive."""
+    """Writes scored blocks in the chosen format, as they arrive."""
 
     def __init__(
-        self, matcher: Any, fmt: OutputFormat, out: IO[str], explain: bool, header: bool
+        self,
+        bm: Any,
+        fmt: OutputFormat,
+        out: IO[str],
+        explain: bool,
+        header: bool,
+        min_score: float,
     ) -> None:
-        self.m, self.fmt, self.out, self.explain = matcher, fmt, out, explain
+        self.bm, self.fmt, self.out, self.explain = bm, fmt, out, explain
+        self.min_score = min_score
         self.count = 0
         self.columns = BATCH_COLUMNS + (EXPLAIN_COLUMNS if explain else ())
-        if fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.table):
+        clusters = bm.m.clusters
+        self.cluster_cells = [(c.id, c.name) for c in clusters]
+        self.table: list[Any] = []
+        self.csv: Any = None
+        if fmt is OutputFormat.csv:
             import csv
 
-            self.csv = (
-                csv.writer(out, lineterminator="\n")
-                if fmt is OutputFormat.csv
-                else None
-            )
-            self.table: list[list[str]] = []
-            if header and fmt is not OutputFormat.table:
-                self._row(list(self.columns))
+            self.csv = csv.writer(out, lineterminator="\n")
+        if header and fmt in (OutputFormat.csv, OutputFormat.tsv):
+            self._rows([list(self.columns)])
 
-    def _row(self, values: list[str]) -> None:
+    def _rows(self, rows: list[Any]) -> None:
         if self.fmt is OutputFormat.table:
-            self.table.append(values)
-            if len(self.table) >= 50:
+            self.table.extend(rows)
+            if len(self.table) >= 60:
                 self._flush_table()
         elif self.csv is not None:
-            self.csv.writerow(values)
+            self.csv.writerows(rows)
         else:
             self.out.write(
-                "\t".join(
-                    v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                    for v in values
+                "".join(
+                    "\t".join(
+                        v.replace("\\", "\\\\")
+                        .replace("\t", "\\t")
+                        .replace("\n", "\\n")
+                        for v in row
+                    )
+                    + "\n"
+                    for row in rows
                 )
-                + "\n"
             )
 
     def _flush_table(self) -> None:
         from clusterctl.formats import write_table
 
         if self.table:
-            write_table(list(self.columns), self.table, self.out)
+            write_table(list(self.columns), [list(r) for r in self.table], self.out)
             self.table = []
 
-    def write(self, scored: Any) -> None:
+    def write(self, block: Any) -> None:
         if self.fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.table):
-            self._write_rows(scored)
+            self._rows(self._block_rows(block))
         else:
-            self._write_object(scored)
-        self.count += 1
+            for i in range(len(block)):
+                self._write_object(block, i)
+        self.count += len(block)
 
-    def _write_rows(self, s: Any) -> None:
-        c = s.company
-        clusters = self.m.clusters
-        for rank, (k, score, crit) in enumerate(s.top, 1):
-            cluster = clusters[k]
-            rel = s.relations[rank - 1]
-            km = s.distances[rank - 1]
-            values = [
-                str(s.line),
-                c.siren or "",
-                c.siret or "",
-                c.name or "",
-                str(rank),
-                cluster.id,
-                cluster.name,
-                f"{score:.2f}",
-                _eligible_sector(crit, c),
-                _eligible_location(rel),
-                "" if km is None else f"{km:.1f}",
-                rel or "",
-            ]
-            if self.explain:
-                values += [f"{crit[n]:.4f}" for n in CRITERIA]
-                values.append(cell(self._reasons(s, k, rank)))
-            self._row(values)
+    def _block_rows(self, block: Any) -> list[Any]:
+        """CSV/TSV rows of a block: one per (company, rank), in a tight loop over
+        values prepared in bulk with numpy (the hot path of batch matching)."""
+        import numpy as np
 
-    def _reasons(self, s: Any, k: int, rank: int) -> list[str]:
+        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+
+        crit = block.criteria
+        eligible = (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
+        eligible_s = np.where(eligible, "true", "false").tolist()
+        order = block.order.tolist()
+        scores = block.score.tolist()
+        score_s = np.char.mod("%.2f", block.score).tolist()
+        details = {n: crit[n].tolist() for n in CRITERIA} if self.explain else None
+        geo_extra = self.bm.tables["geo"].extra
+        clusters, floor = self.cluster_cells, self.min_score
+        width = len(order[0]) if order else 0
+        ranks = [(str(r),) for r in range(1, width + 1)]
+        rows: list[Any] = []
+        append = rows.append
+        sirens, sirets, names = block.sirens, block.sirets, block.names
+        for i, line in enumerate(block.lines):
+            extra = geo_extra[block.idx[i][2]]
+            kms, rels, located = extra if extra else _NO_GEO
+            ident = (str(line), sirens[i], sirets[i], names[i])
+            sector_ok = eligible_s[i] if block.has_sector[i] else _NO_SECTOR
+            row_scores, row_order, row_score_s = scores[i], order[i], score_s[i]
+            for r in range(width):
+                if row_scores[r] < floor:
+                    break
+                k = row_order[r]
+                row = (
+                    ident
+                    + ranks[r]
+                    + clusters[k]
+                    + (row_score_s[r], sector_ok[r], located[k], kms[k], rels[k])
+                )
+                if details is not None:
+                    row += tuple(f"{details[n][i][r]:.4f}" for n in CRITERIA)
+                    row += (cell(self._reasons(block, i, k)),)
+                append(row)
+        return rows
+
+    def _reasons(self, block: Any, i: int, k: int) -> list[str]:
         from clusterctl.matching import reasons
 
-        match = self.m.score(s.company, k)
-        return [r["text"] for r in reasons(match, self.m.taxonomy)]
+        match = self.bm.explain(block, i, k)
+        return [r["text"] for r in reasons(match, self.bm.m.taxonomy)]
 
-    def _write_object(self, s: Any) -> None:
+    def _write_object(self, block: Any, i: int) -> None:
         from clusterctl.matching import company_record, match_record
 
-        c = s.company
-        if self.explain:
-            matches = [
-                match_record(
-                    self.m.score(c, k), rank, c, self.m.weights, self.m.taxonomy
-                )
-                for rank, (k, _score, _crit) in enumerate(s.top, 1)
-            ]
-        else:
-            matches = [
-                self._light_match(s, rank, k, score, crit)
-                for rank, (k, score, crit) in enumerate(s.top, 1)
-            ]
+        m = self.bm.m
+        company = self.bm.company(block, i)
+        matches = []
+        order = block.order[i].tolist()
+        scores = block.score[i].tolist()
+        for rank, (k, score) in enumerate(zip(order, scores, strict=True), 1):
+            if score < self.min_score:
+                break
+            match = self.bm.explain(block, i, k)
+            record = match_record(
+                match, rank, company, m.weights, m.taxonomy, explain=self.explain
+            )
+            if not self.explain:
+                record["breakdown"] = {
+                    n: {"score": c["score"], "contribution": c["contribution"]}
+                    for n, c in record["breakdown"].items()
+                }
+            matches.append(record)
         record = {
-            "line": s.line,
-            "company": company_record(c),
+            "line": block.lines[i],
+            "company": company_record(company),
             "matches": matches,
-            "warnings": [{"code": w.code, "text": w.text} for w in c.warnings],
+            "warnings": [w.text for w in company.warnings],
         }
         if self.fmt is OutputFormat.yaml:
             from clusterctl.formats import write_yaml
 
             write_yaml([record], self.out)
         elif self.fmt is OutputFormat.json:
-            self.out.write(("[" if self.count == 0 else ",\n ") + to_json(record))
+            self.out.write(("[" if self.count + i == 0 else ",\n ") + to_json(record))
         else:
             self.out.write(to_json(record) + "\n")
-
-    def _light_match(
-        self, s: Any, rank: int, k: int, score: float, crit: dict[str, float]
-    ) -> dict[str, Any]:
-        cluster = self.m.clusters[k]
-        km = s.distances[rank - 1]
-        rel = s.relations[rank - 1]
-        return {
-            "rank": rank,
-            "id": cluster.id,
-            "name": cluster.name,
-            "status": cluster.status,
-            "score": round(score, 2),
-            "eligibility": {
-                "sector": _eligible_sector(crit, s.company) == "true",
-                "location": rel in ("same", "bordering") if rel else None,
-            },
-            "distance_km": None if km is None else round(km, 1),
-            "region_relation": rel,
-            "scores": {n: round(crit[n], 4) for n in CRITERIA},
-        }
 
     def close(self) -> None:
         if self.fmt is OutputFormat.json:
@@ -307,33 +313,28 @@ class _Writer:
             self._flush_table()
 
 
-def _eligible_sector(crit: dict[str, float], company: Any) -> str:
-    from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+class _Infinite:
+    """A stand-in list whose every item is the empty string."""
 
-    if not company.evidence and not company.naf:
+    def __getitem__(self, index: int) -> str:
         return ""
-    ok = crit["sector"] >= SECTOR_ELIGIBLE or crit["naf"] >= NAF_ELIGIBLE
-    return "true" if ok else "false"
 
 
-def _eligible_location(rel: str | None) -> str:
-    if rel is None:
-        return ""
-    return "true" if rel in ("same", "bordering") else "false"
+_NO_GEO = (_Infinite(), _Infinite(), _Infinite())
+_NO_SECTOR = _Infinite()
 
 
 class _Progress:
-    """A one-line counter on stderr, only when stderr is a terminal."""
+    """A running count on stderr, only when stderr is a terminal."""
 
     def __init__(self) -> None:
-        self.last = 0
+        self.shown = False
 
     def tick(self, n: int) -> None:
-        if n - self.last >= 5000:
-            self.last = n
-            sys.stderr.write(f"\r{n:,} rows...")
-            sys.stderr.flush()
+        self.shown = True
+        sys.stderr.write(f"\r{n:,} rows...")
+        sys.stderr.flush()
 
     def done(self) -> None:
-        if self.last:
+        if self.shown:
             sys.stderr.write("\r\033[K")
