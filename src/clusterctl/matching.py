@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -393,3 +393,27 @@ def match_record(
         "reasons": reasons(match, taxonomy),
     }
     return record
+
+
+def match_result(
+    matcher: Matcher,
+    company: Company,
+    selected: Sequence[tuple[int, Match]],
+    *,
+    explain: bool = True,
+) -> dict[str, Any]:
+    """The documented result object of `clusterctl match --format json`."""
+    dataset = matcher.dataset
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "dataset": {"version": dataset.info.version, "date": dataset.info.date},
+        "weights": {k: round(v, 4) for k, v in matcher.weights.items()},
+        "company": company_record(company),
+        "matches": [
+            match_record(
+                m, rank, company, matcher.weights, matcher.taxonomy, explain=explain
+            )
+            for rank, m in selected
+        ],
+        "warnings": [{"code": w.code, "text": w.text} for w in company.warnings],
+    }

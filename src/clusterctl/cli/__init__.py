@@ -24,7 +24,9 @@ EPILOG = (
     "Exit status: 0 results printed; 1 no result (a filter, search, show or match "
     "found nothing); 2 usage or input error; 130 interrupted. "
     "Environment: CLUSTERCTL_DATA (dataset file), CLUSTERCTL_TODAY (date used by "
-    "validate), NO_COLOR."
+    "validate), CLUSTERCTL_CACHE_DIR and CLUSTERCTL_NO_CACHE (start-up cache), "
+    "NO_COLOR. Data: the 57 pôles de compétitivité of phase V (2023-2026), "
+    "last checked November 2026; see 'clusterctl info'."
 )
 
 app = typer.Typer(

@@ -203,39 +203,21 @@ def _match_one(
     fmt: OutputFormat,
     header: bool,
 ) -> None:
-    from clusterctl.matching import SCHEMA_VERSION, company_record, match_record
+    from clusterctl.matching import match_result
     from clusterctl.profiles import read_profile, resolve_profile
 
     company = resolve_profile(read_profile(source, encoding=encoding))
     for w in company.warnings:
         warn(w.text)
     ranked = matcher.match(company)
-    ranks = {m.cluster.id: i for i, m in enumerate(ranked, 1)}
     if cluster:
         chosen = _one_cluster(matcher, cluster, ranked)
-        selected = [(ranks[chosen.cluster.id], chosen)]
+        selected = [(ranked.index(chosen) + 1, chosen)]
         explain = True
     else:
-        selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score][
-            :top
-        ]
-    dataset = matcher.dataset
-    result = {
-        "schema_version": SCHEMA_VERSION,
-        "dataset": {
-            "version": dataset.info.version,
-            "date": dataset.info.date,
-        },
-        "weights": {k: round(v, 4) for k, v in matcher.weights.items()},
-        "company": company_record(company),
-        "matches": [
-            match_record(
-                m, rank, company, matcher.weights, matcher.taxonomy, explain=explain
-            )
-            for rank, m in selected
-        ],
-        "warnings": [{"code": w.code, "text": w.text} for w in company.warnings],
-    }
+        selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
+        selected = selected[:top]
+    result = match_result(matcher, company, selected, explain=explain)
     from .render import write_match
 
     write_match(result, fmt, sys.stdout, explain=explain, header=header)

@@ -1,0 +1,141 @@
+"""The library interface, for notebooks and scripts.
+
+    >>> from clusterctl import load_dataset, match
+    >>> result = match({"name": "Acme", "sectors": ["biotech"], "location": "Lyon"})
+    >>> result["matches"][0]["id"]
+    'lyonbiopole'
+
+`match` returns exactly the object `clusterctl match --format json` prints;
+`match_many` streams the records of `clusterctl match --batch --format ndjson`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .dataset import Dataset, load_dataset
+from .errors import ProfileError
+
+if TYPE_CHECKING:
+    from .matching import Matcher
+
+__all__ = ["load_dataset", "match", "match_many", "matcher"]
+
+
+def matcher(
+    dataset: Dataset | str | None = None,
+    weights: Mapping[str, float] | str | None = None,
+) -> Matcher:
+    """A reusable matcher (build it once when matching many profiles)."""
+    from .matching import Matcher, parse_weights
+
+    if not isinstance(dataset, Dataset):
+        dataset = load_dataset(dataset)
+    if isinstance(weights, str) or weights is None:
+        weights = parse_weights(weights)
+    else:
+        total = sum(weights.values())
+        weights = {k: v / total for k, v in {**parse_weights(None), **weights}.items()}
+    return Matcher(dataset, weights)
+
+
+def match(
+    profile: Mapping[str, Any] | str | Path,
+    *,
+    dataset: Dataset | str | None = None,
+    top: int = 5,
+    min_score: float = 0.0,
+    weights: Mapping[str, float] | str | None = None,
+    explain: bool = True,
+    using: Matcher | None = None,
+) -> dict[str, Any]:
+    """Rank clusters for one company: a profile mapping or a YAML/JSON file path."""
+    from .matching import match_result
+    from .profiles import resolve_profile
+
+    m = using or matcher(dataset, weights)
+    company = resolve_profile(_profile(profile))
+    ranked = [(i, x) for i, x in enumerate(m.match(company), 1) if x.score >= min_score]
+    return match_result(m, company, ranked[:top], explain=explain)
+
+
+def match_many(
+    profiles: Iterable[Mapping[str, Any]],
+    *,
+    dataset: Dataset | str | None = None,
+    top: int = 3,
+    weights: Mapping[str, float] | str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Rank clusters for many companies, fast (the batch path), one record each:
+    {"index", "company", "matches": [{"rank", "id", "name", "score"}], "warnings"}.
+    Profiles that fail validation yield a record with an "error" instead."""
+    from pydantic import ValidationError
+
+    from .batch import CHUNK, BatchMatcher, Block
+    from .models import Profile
+    from .profiles import resolve_profile
+
+    m = matcher(dataset, weights)
+    bm = BatchMatcher(m)
+    pending: list[tuple[int, Any]] = []
+    block = Block()
+
+    def flush() -> Iterator[dict[str, Any]]:
+        if len(block):
+            bm.score(block, top)
+        row = 0
+        for index, item in pending:
+            if isinstance(item, str):
+                yield {"index": index, "error": item}
+                continue
+            order = block.order[row].tolist()
+            scores = block.score[row].tolist()
+            yield {
+                "index": index,
+                "company": {"name": item.name, "siren": item.siren},
+                "matches": [
+                    {
+                        "rank": r,
+                        "id": m.clusters[k].id,
+                        "name": m.clusters[k].name,
+                        "score": round(s, 2),
+                    }
+                    for r, (k, s) in enumerate(zip(order, scores, strict=True), 1)
+                ],
+                "warnings": [w.text for w in item.warnings],
+            }
+            row += 1
+
+    for index, raw in enumerate(profiles):
+        try:
+            company = resolve_profile(Profile.model_validate(raw), line=index)
+        except ValidationError as exc:
+            pending.append((index, str(exc.errors(include_url=False)[0]["msg"])))
+            continue
+        bm.add_company(block, company)
+        pending.append((index, company))
+        if len(block) >= CHUNK:
+            yield from flush()
+            pending, block = [], Block()
+            bm.bound_memory()
+    yield from flush()
+
+
+def _profile(profile: Mapping[str, Any] | str | Path) -> Any:
+    from pydantic import ValidationError
+
+    from .models import Profile
+    from .profiles import read_profile
+
+    if isinstance(profile, str | Path):
+        return read_profile(str(profile))
+    try:
+        return Profile.model_validate(dict(profile))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ProfileError(
+            f"profile: {where + ': ' if where else ''}{first['msg']}"
+        ) from None
