@@ -70,14 +70,11 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def field_names(records: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Every top-level and dotted field name found in the records, in order."""
+    """Every flattened (dotted) field name found in the records, in order."""
     names: dict[str, None] = {}
     for record in records:
-        for key, value in record.items():
+        for key in flatten(record):
             names.setdefault(key)
-            if isinstance(value, Mapping):
-                for sub in flatten(value, key + "."):
-                    names.setdefault(sub)
     return list(names)
 
 

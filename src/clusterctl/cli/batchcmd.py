@@ -182,8 +182,9 @@ class _Writer:
             import csv
 
             self.csv = csv.writer(out, lineterminator="\n")
-        if header and fmt in (OutputFormat.csv, OutputFormat.tsv):
-            self._rows([list(self.columns)])
+        # Written with the first rows (or at the end): a register that cannot be
+        # read at all leaves stdout empty.
+        self.header = header and fmt in (OutputFormat.csv, OutputFormat.tsv)
 
     def _rows(self, rows: list[Any]) -> None:
         if self.fmt is OutputFormat.table:
@@ -213,7 +214,13 @@ class _Writer:
             write_table(list(self.columns), [list(r) for r in self.table], self.out)
             self.table = []
 
+    def _write_header(self) -> None:
+        if self.header:
+            self.header = False
+            self._rows([list(self.columns)])
+
     def write(self, block: Any) -> None:
+        self._write_header()
         if self.fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.table):
             self._rows(self._block_rows(block))
         else:
@@ -307,6 +314,7 @@ class _Writer:
             self.out.write(to_json(record) + "\n")
 
     def close(self) -> None:
+        self._write_header()
         if self.fmt is OutputFormat.json:
             self.out.write("[]\n" if self.count == 0 else "]\n")
         elif self.fmt is OutputFormat.table:

@@ -1,0 +1,73 @@
+"""The shape of the program: fast imports, every command documented and wrapped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from clusterctl.cli import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+HEAVY = ("rich", "pydantic", "rapidfuzz", "yaml", "numpy")
+
+
+def test_importing_the_cli_loads_no_heavy_module():
+    code = "import clusterctl.cli, sys; print(' '.join(sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    loaded = sorted({m.split(".")[0] for m in out if m.startswith(HEAVY)})
+    assert loaded == []
+
+
+def test_list_json_needs_no_rich_or_rapidfuzz(tmp_path):
+    code = (
+        "import sys, io, contextlib\n"
+        "from clusterctl.cli import app\n"
+        "sys.argv = ['clusterctl', 'list', '--format', 'json']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        app()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not [m for m in out if m.startswith(("rich", "rapidfuzz"))]
+
+
+def test_every_command_is_documented_wrapped_and_in_readme():
+    names = []
+    for command in app.registered_commands:
+        callback = command.callback
+        name = command.name or callback.__name__
+        names.append(name)
+        assert callback.__doc__, name
+        assert "Example:" in callback.__doc__, name
+        assert hasattr(callback, "__wrapped__"), f"{name} lacks @user_errors"
+        assert f"clusterctl {name}" in README, f"README does not show {name}"
+    assert set(names) >= {
+        "list",
+        "show",
+        "search",
+        "match",
+        "related",
+        "sectors",
+        "regions",
+        "naf",
+        "info",
+        "validate",
+        "schema",
+        "init",
+    }
+
+
+def test_python_dash_m_help():
+    result = subprocess.run(
+        [sys.executable, "-m", "clusterctl", "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert "Exit status: 0 results printed" in result.stdout
