@@ -91,7 +91,7 @@ EXPECTED_PARENTS: dict[str, str | None] = {
     "smart-city": "construction",
 }
 
-MAX_SYNONYMS_PER_LANGUAGE = 40
+MAX_SYNONYMS_PER_LANGUAGE = 60
 MIN_SYNONYMS_PER_LANGUAGE = 3
 
 # Words too vague to signal a sector on their own.

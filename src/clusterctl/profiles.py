@@ -312,12 +312,12 @@ def fuzzy_sector(taxonomy: Taxonomy, word: str) -> list[str]:
     from .text import stem_phrase
 
     key = stem_phrase(word)
-    if len(key) < 5:
+    if len(key) < 6:  # short words have too many near neighbours ("motor", "moto")
         return []
     from rapidfuzz import fuzz, process
 
     hit = process.extractOne(
-        key, list(taxonomy.terms), scorer=fuzz.ratio, processor=None, score_cutoff=88
+        key, list(taxonomy.terms), scorer=fuzz.ratio, processor=None, score_cutoff=92
     )
     return list(taxonomy.terms[hit[0]]) if hit else []
 

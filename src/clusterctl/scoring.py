@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 
 CRITERIA = ("sector", "naf", "text", "geo", "member_type")
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "sector": 0.40,
+    "sector": 0.45,
     "naf": 0.10,
     "text": 0.15,
-    "geo": 0.30,
+    "geo": 0.25,
     "member_type": 0.05,
 }
 
@@ -44,8 +44,12 @@ RELATION_SCORES = {
     "cousin": 0.25,
 }
 NAF_LEVEL_SCORES = {6: 1.0, 5: 1.0, 4: 0.85, 2: 0.6}
+#: Share of the noisy-OR (vs the best single match) in the sector criterion.
+SECTOR_SPREAD = 0.3
+#: Factor for a broad sector (one with sub-sectors) on the company's side.
+BROAD_SECTOR = 0.85
 NAF_VIA_SECTOR = 0.8
-TEXT_SCALE = 4.0
+TEXT_SCALE = 8.0
 GEO_REGION = {"same": 1.0, "bordering": 0.5, "other": 0.0}
 GEO_REGION_SHARE = 0.7
 GEO_DISTANCE_KM = 150.0
@@ -98,10 +102,15 @@ def score_sector(
     evidence: Mapping[str, tuple[float, str, str]],
     cluster: ClusterProfile,
 ) -> Criterion:
-    """Noisy-OR over the company's sectors of weight x best similarity."""
+    """The company's best sector match, plus a share of the others: each sector
+    contributes weight x similarity x specificity, and the criterion is
+    (1 - SECTOR_SPREAD) x max + SECTOR_SPREAD x noisy-OR of the contributions.
+    Both parts only grow as sectors are added; the max keeps one specific match
+    (geosciences) ahead of several vague ones (energy, environment)."""
     if not evidence:
         return Criterion(False)
     miss = 1.0
+    top = 0.0
     matched = []
     for sid in sorted(evidence):
         weight, source, term = evidence[sid]
@@ -114,7 +123,9 @@ def score_sector(
             if value > best:
                 best, best_rel, best_c = value, rel, csid
         if best > 0:
-            miss *= 1.0 - weight * best
+            value = weight * best * specificity(taxonomy, sid)
+            miss *= 1.0 - value
+            top = max(top, value)
             matched.append(
                 {
                     "sector": sid,
@@ -122,11 +133,18 @@ def score_sector(
                     "relation": best_rel,
                     "source": source,
                     "term": term,
-                    "value": round(weight * best, 4),
+                    "value": round(value, 4),
                 }
             )
     matched.sort(key=lambda m: (-m["value"], m["sector"]))
-    return Criterion(True, 1.0 - miss, matched)
+    score = (1.0 - SECTOR_SPREAD) * top + SECTOR_SPREAD * (1.0 - miss)
+    return Criterion(True, score, matched)
+
+
+def specificity(taxonomy: Taxonomy, sector_id: str) -> float:
+    """A broad sector with sub-sectors (energy, digital, health) says less about
+    a company than a precise one (hydrogen, geosciences, biotech)."""
+    return BROAD_SECTOR if sector_id in taxonomy.children else 1.0
 
 
 def score_naf(

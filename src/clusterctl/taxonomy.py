@@ -41,6 +41,7 @@ class Taxonomy:
     max_term_words: int = 1
     naf_prefixes: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _relations: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    compact_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         kids: dict[str, list[str]] = {}
@@ -54,11 +55,14 @@ class Taxonomy:
         if not self.terms:
             self.terms = build_terms(self.sectors.values())
         self.max_term_words = max((k.count(" ") + 1 for k in self.terms), default=1)
+        self.compact_terms = {k: v for k, v in self.terms.items() if " " not in k}
         self.naf_prefixes = {k: tuple(v) for k, v in naf.items()}
 
     def resolve(self, text: str) -> str | None:
-        """The sector id a word or phrase names exactly, or None."""
-        ids = self.terms.get(stem_phrase(text), ())
+        """The sector id a word or phrase names exactly, or None. Spacing does
+        not matter: "micro-technologies" finds "microtechnologies"."""
+        key = stem_phrase(text)
+        ids = self.terms.get(key) or self.compact_terms.get(key.replace(" ", ""), ())
         if not ids:
             return None
         # A term shared by a parent and a child names the more general one.
@@ -148,14 +152,18 @@ class Taxonomy:
         return []
 
     def find_terms(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
-        """Taxonomy terms found in free text, longest first, without overlaps."""
+        """Taxonomy terms found in free text, longest first, without overlaps
+        ("micro technologies" also finds the one-word "microtechnologies")."""
         words = stem_phrase(text).split()
         found: list[tuple[str, tuple[str, ...]]] = []
         i, n = 0, len(words)
+        terms, compact = self.terms, self.compact_terms
         while i < n:
             for size in range(min(self.max_term_words, n - i), 0, -1):
                 phrase = " ".join(words[i : i + size])
-                ids = self.terms.get(phrase)
+                ids = terms.get(phrase)
+                if ids is None and size == 2:
+                    ids = compact.get(words[i] + words[i + 1])
                 if ids:
                     found.append((phrase, ids))
                     i += size
