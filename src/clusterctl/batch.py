@@ -15,13 +15,18 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .matching import Match
 from .profiles import Company, resolve_naf_codes, sector_ids_for
 from .scoring import (
     CRITERIA,
     TEXT_SCALE,
+    Criterion,
+    score_geo,
     score_member,
     score_naf,
     score_sector,
+    score_text,
+    total,
 )
 
 if TYPE_CHECKING:
@@ -351,7 +356,7 @@ class BatchMatcher:
         profiles = m.profiles
         sector = self._vector(
             "sector",
-            tuple(sorted(c.evidence.items())),
+            tuple(sorted((k, v[0]) for k, v in c.evidence.items())),
             lambda: (
                 [score_sector(m.taxonomy, c.evidence, p).score for p in profiles],
                 None,
@@ -506,13 +511,10 @@ class BatchMatcher:
     def explain(self, block: Block, i: int, k: int) -> Any:
         """The full `Match` (breakdown and reasons) of row `i` and cluster `k`,
         from the same functions as the reference; per-value parts are memoised."""
-        from .matching import Match
-        from .scoring import Criterion, score_geo, score_text
-
         m = self.m
         c = self.company(block, i)
         p = m.profiles[k]
-        sector_i, naf_i, geo_i, member_i = block.idx[i]
+        _, naf_i, geo_i, member_i = block.idx[i]
 
         def memo(name: str, row: int, compute: Any) -> Any:
             key = (name, row, k)
@@ -522,9 +524,8 @@ class BatchMatcher:
 
         geo, km, rel = memo("geo", geo_i, lambda: score_geo(c.places, p, m._distance))
         criteria = {
-            "sector": memo(
-                "sector", sector_i, lambda: score_sector(m.taxonomy, c.evidence, p)
-            ),
+            # not memoised: rows sharing sector weights may name other terms
+            "sector": score_sector(m.taxonomy, c.evidence, p),
             "naf": memo("naf", naf_i, lambda: score_naf(m.taxonomy, c.naf, p)),
             "text": score_text(c.tokens, p, m.idf) if c.tokens else Criterion(False),
             "geo": geo,
@@ -532,8 +533,6 @@ class BatchMatcher:
                 "member", member_i, lambda: score_member(c.size, c.looking_for, p)
             ),
         }
-        from .scoring import total
-
         return Match(m.clusters[k], total(criteria, m.weights), criteria, km, rel)
 
 

@@ -95,6 +95,27 @@ class ClusterProfile:
     bag: dict[str, float]
     #: every region -> "same", "bordering" or "other" for this cluster
     region_relation: dict[str, str]
+    _sector_best: dict[str, tuple[float, str | None, str | None]] = field(
+        default_factory=dict
+    )
+
+    def best_sector(
+        self, taxonomy: Taxonomy, sector: str
+    ) -> tuple[float, str | None, str | None]:
+        """(similarity, relation, cluster sector) of the cluster's sector closest
+        to a company's sector; memoised per cluster."""
+        found = self._sector_best.get(sector)
+        if found is None:
+            best: tuple[float, str | None, str | None] = (0.0, None, None)
+            for i, csid in enumerate(self.sectors):
+                rel = taxonomy.relation(sector, csid)
+                if rel is None:
+                    continue
+                value = RELATION_SCORES[rel] * POSITION_WEIGHTS[i]
+                if value > best[0]:
+                    best = (value, rel, csid)
+            found = self._sector_best[sector] = best
+        return found
 
 
 def score_sector(
@@ -114,14 +135,7 @@ def score_sector(
     matched = []
     for sid in sorted(evidence):
         weight, source, term = evidence[sid]
-        best, best_rel, best_c = 0.0, None, None
-        for i, csid in enumerate(cluster.sectors):
-            rel = taxonomy.relation(sid, csid)
-            if rel is None:
-                continue
-            value = RELATION_SCORES[rel] * POSITION_WEIGHTS[i]
-            if value > best:
-                best, best_rel, best_c = value, rel, csid
+        best, best_rel, best_c = cluster.best_sector(taxonomy, sid)
         if best > 0:
             value = weight * best * specificity(taxonomy, sid)
             miss *= 1.0 - value

@@ -42,6 +42,7 @@ class Taxonomy:
     naf_prefixes: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _relations: dict[tuple[str, str], str | None] = field(default_factory=dict)
     compact_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    longest_from: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         kids: dict[str, list[str]] = {}
@@ -56,6 +57,13 @@ class Taxonomy:
             self.terms = build_terms(self.sectors.values())
         self.max_term_words = max((k.count(" ") + 1 for k in self.terms), default=1)
         self.compact_terms = {k: v for k, v in self.terms.items() if " " not in k}
+        # first word -> words in the longest term starting with it (at least 2,
+        # for the "micro technologies" -> "microtechnologies" case)
+        longest: dict[str, int] = {}
+        for key in self.terms:
+            words = key.split(" ")
+            longest[words[0]] = max(longest.get(words[0], 2), len(words))
+        self.longest_from = longest
         self.naf_prefixes = {k: tuple(v) for k, v in naf.items()}
 
     def resolve(self, text: str) -> str | None:
@@ -158,8 +166,9 @@ class Taxonomy:
         found: list[tuple[str, tuple[str, ...]]] = []
         i, n = 0, len(words)
         terms, compact = self.terms, self.compact_terms
+        longest = self.longest_from
         while i < n:
-            for size in range(min(self.max_term_words, n - i), 0, -1):
+            for size in range(min(longest.get(words[i], 2), n - i), 0, -1):
                 phrase = " ".join(words[i : i + size])
                 ids = terms.get(phrase)
                 if ids is None and size == 2:

@@ -278,26 +278,13 @@ class _Writer:
         return [r["text"] for r in reasons(match, self.bm.m.taxonomy)]
 
     def _write_object(self, block: Any, i: int) -> None:
-        from clusterctl.matching import company_record, match_record
+        from clusterctl.matching import company_record
 
-        m = self.bm.m
         company = self.bm.company(block, i)
-        matches = []
-        order = block.order[i].tolist()
-        scores = block.score[i].tolist()
-        for rank, (k, score) in enumerate(zip(order, scores, strict=True), 1):
-            if score < self.min_score:
-                break
-            match = self.bm.explain(block, i, k)
-            record = match_record(
-                match, rank, company, m.weights, m.taxonomy, explain=self.explain
-            )
-            if not self.explain:
-                record["breakdown"] = {
-                    n: {"score": c["score"], "contribution": c["contribution"]}
-                    for n, c in record["breakdown"].items()
-                }
-            matches.append(record)
+        if self.explain:
+            matches = self._explained(block, i, company)
+        else:
+            matches = self._light(block, i)
         record = {
             "line": block.lines[i],
             "company": company_record(company),
@@ -312,6 +299,66 @@ class _Writer:
             self.out.write(("[" if self.count + i == 0 else ",\n ") + to_json(record))
         else:
             self.out.write(to_json(record) + "\n")
+
+    def _explained(self, block: Any, i: int, company: Any) -> list[dict[str, Any]]:
+        """Matches as `clusterctl match` gives them: breakdown with what matched,
+        eligibility with its reasons, and the reasons."""
+        from clusterctl.matching import match_record
+
+        m = self.bm.m
+        out = []
+        ranked = zip(block.order[i].tolist(), block.score[i].tolist(), strict=True)
+        for rank, (k, score) in enumerate(ranked, 1):
+            if score < self.min_score:
+                break
+            match = self.bm.explain(block, i, k)
+            out.append(match_record(match, rank, company, m.weights, m.taxonomy))
+        return out
+
+    def _light(self, block: Any, i: int) -> list[dict[str, Any]]:
+        """Matches with the full numeric breakdown, straight from the scores."""
+        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+
+        weights = self.bm.m.weights
+        clusters = self.bm.m.clusters
+        extra = self.bm.tables["geo"].extra[block.idx[i][2]]
+        crit = {n: block.criteria[n][i].tolist() for n in CRITERIA}
+        out = []
+        ranked = zip(block.order[i].tolist(), block.score[i].tolist(), strict=True)
+        for r, (k, score) in enumerate(ranked):
+            if score < self.min_score:
+                break
+            rel = extra[1][k] if extra else ""
+            values = {n: crit[n][r] for n in CRITERIA}
+            sector_ok = (
+                values["sector"] >= SECTOR_ELIGIBLE or values["naf"] >= NAF_ELIGIBLE
+            )
+            out.append(
+                {
+                    "rank": r + 1,
+                    "id": clusters[k].id,
+                    "name": clusters[k].name,
+                    "status": clusters[k].status,
+                    "score": round(score, 2),
+                    "eligibility": {
+                        "sector": sector_ok if block.has_sector[i] else None,
+                        "location": rel in ("same", "bordering") if rel else None,
+                    },
+                    "distance_km": float(extra[0][k])
+                    if extra and extra[0][k]
+                    else None,
+                    "region_relation": rel or None,
+                    "breakdown": {
+                        n: {
+                            "score": round(v, 4),
+                            "weight": round(weights[n], 4),
+                            "contribution": round(100 * weights[n] * v, 2),
+                        }
+                        for n, v in values.items()
+                    },
+                }
+            )
+        return out
 
     def close(self) -> None:
         self._write_header()
