@@ -453,8 +453,7 @@ def measure_batch(
                     out.errors[v.key] = f"{result.failure} (under {bound:,.0f} rows/s)"
                 elif result.failure:
                     out.errors[v.key] = f"{result.failure}: {last_error(argv)}"
-            last = time.perf_counter() - started
-            spent[v.key] += last
+            spent[v.key] += time.perf_counter() - started
             if v.key == "sirene_csv" and small is not None:
                 out.small.append(run(batch_argv(v, small), timeout))
         for style in sorted({v.style for v in active}) if sample else ():
