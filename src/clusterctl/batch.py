@@ -12,6 +12,7 @@ inverted index of the clusters' vocabulary.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -165,6 +166,9 @@ class BatchMatcher:
         if size is None:
             size = self._size_parts[size_key] = self._part(row.fields, size=True)
         name, siren, siret = layout.identity(cells)
+        cleaned = _NONE
+        if not (name.isprintable() and siren.isprintable() and siret.isprintable()):
+            (name, siren, siret), cleaned = _clean_identity((name, siren, siret))
         block.lines.append(row.line)
         block.names.append(name)
         block.sirens.append(siren)
@@ -172,16 +176,17 @@ class BatchMatcher:
         block.idx.append((naf[0][0], naf[0][1], place[0][2], size[0][3]))
         block.has_sector.append(naf[2])
         block.sources.append(row)
-        if naf[1] or place[1] or size[1] or not name:
-            return naf[1] + place[1] + size[1] + _no_name(name)
+        if naf[1] or place[1] or size[1] or not name or cleaned:
+            return naf[1] + place[1] + size[1] + _no_name(name) + cleaned
         return _NONE
 
     def add_fields(self, block: Block, fields: dict[str, Any], line: int) -> list[str]:
         """Add a row given as a mapping of fields (the general path)."""
         company = self.company_from_fields(fields, line)
-        company.name = fields.get("name")
-        company.siren, company.siret = fields.get("siren"), fields.get("siret")
-        return self.add_company(block, company)
+        identity = tuple(fields.get(k) or "" for k in ("name", "siren", "siret"))
+        identity, cleaned = _clean_identity(identity)
+        company.name, company.siren, company.siret = (v or None for v in identity)
+        return self.add_company(block, company) + cleaned
 
     def add_company(self, block: Block, company: Company) -> list[str]:
         """Add a resolved company (a profile row, or a row on the general path)."""
@@ -537,6 +542,18 @@ class BatchMatcher:
 
 
 _NONE: list[str] = []
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean_identity(values: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    """Names and identifiers without control characters (NUL, ESC...), which
+    would otherwise reach terminals and files downstream."""
+    cleaned = tuple(_CONTROL.sub("", v) for v in values)
+    if cleaned == values:
+        return values, _NONE
+    return cleaned, ["control characters removed from the name or identifiers"]
 
 
 def _no_name(name: str) -> list[str]:

@@ -270,7 +270,7 @@ def read_dataset_text(
     if not isinstance(raw, dict):
         raise DataFileError(
             f"{label}:1: expected a mapping with 'dataset:' and 'clusters:', "
-            f"got a {_type_name(raw)}"
+            f"got a {type_name(raw)}"
         )
     problems: list[Problem] = []
     for key in raw:
@@ -287,7 +287,7 @@ def read_dataset_text(
         problems += from_validation_error(exc, label, lines, ("dataset",), _suggest_key)
     items = raw.get("clusters")
     if not isinstance(items, list):
-        what = "missing" if items is None else f"a {_type_name(items)}, not a list"
+        what = "missing" if items is None else f"a {type_name(items)}, not a list"
         problems.append(
             Problem(label, lines(("clusters",)), "clusters", f"'clusters' is {what}")
         )
@@ -313,10 +313,17 @@ def read_dataset_text(
     ), problems
 
 
-def _type_name(value: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number"}.get(
-        type(value), type(value).__name__
-    )
+def type_name(value: Any) -> str:
+    """A YAML value's kind in words, for messages."""
+    names = {
+        list: "list",
+        str: "string",
+        int: "number",
+        float: "number",
+        bool: "boolean",
+        dict: "mapping",
+    }
+    return names.get(type(value), type(value).__name__)
 
 
 def _suggest_key(key: str, parent: Sequence[str | int]) -> str | None:

@@ -258,8 +258,10 @@ def in_france(lat: float, lon: float) -> bool:
 
 
 # --- Postal codes ---------------------------------------------------------------------
-_POSTAL = re.compile(r"\s*(?:FR?[-\s]?)?(\d{2})\s?(\d{3})(?![\d])", re.IGNORECASE)
-_SHORT_POSTAL = re.compile(r"\s*(\d{4})\s*")
+_POSTAL = re.compile(
+    r"\s*(?:FR?[-\s]?)?(\d{2})\s?(\d{3})(?![\d])", re.IGNORECASE | re.ASCII
+)
+_SHORT_POSTAL = re.compile(r"\s*(\d{4})\s*", re.ASCII)
 
 
 def normalize_postal_code(text: str) -> str | None:
@@ -567,8 +569,10 @@ def _split_place_hint(key: str) -> tuple[str, Department | None, Region | None] 
 
 
 # --- resolve_place --------------------------------------------------------------------
-_INSEE = re.compile(r"(?:\d{5}|2[ab]\d{3})")
-_POSTAL_IN_TEXT = re.compile(r"(?:^|(?<= ))(\d{5})(?= |$)|^(\d{2} \d{3})(?= |$)")
+_INSEE = re.compile(r"(?:\d{5}|2[ab]\d{3})", re.ASCII)
+_POSTAL_IN_TEXT = re.compile(
+    r"(?:^|(?<= ))(\d{5})(?= |$)|^(\d{2} \d{3})(?= |$)", re.ASCII
+)
 _Fields = dict[str, str | None]
 
 

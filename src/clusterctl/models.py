@@ -9,10 +9,12 @@ the taxonomy or geography (known sector ids, canonical region names) live in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -64,13 +66,28 @@ class Confidence(StrEnum):
     low = "low"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str) -> str:
+    """Control characters (NUL, ESC...) have no place in a name or a keyword, and
+    would reach terminals and files downstream."""
+    found = _CONTROL.search(value)
+    if found:
+        raise ValueError(f"contains a control character ({found.group()!r}); remove it")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control)]
+
+
 def _none_to_empty(value: Any) -> Any:
     """`aliases:` with no value reads as None in YAML; treat it as an empty list."""
     return [] if value is None else value
 
 
 StrList = Annotated[
-    list[Annotated[str, Field(min_length=1)]], BeforeValidator(_none_to_empty)
+    list[Annotated[Text, Field(min_length=1)]], BeforeValidator(_none_to_empty)
 ]
 
 
@@ -79,7 +96,7 @@ class Strict(BaseModel):
 
 
 class Headquarters(Strict):
-    city: str = Field(min_length=1)
+    city: Text = Field(min_length=1)
     department: str | None = Field(default=None, pattern=r"^(\d{2}|2[AB]|97\d)$")
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
@@ -88,7 +105,7 @@ class Headquarters(Strict):
 class Members(Strict):
     count: int | None = Field(default=None, ge=0)
     as_of: int | None = Field(default=None, ge=1900, le=2100)
-    note: str | None = None
+    note: Text | None = None
 
 
 class KindDefaults(Strict):
@@ -112,7 +129,7 @@ class Cluster(Strict):
     """One cluster record. Field names are the output keys users script against."""
 
     id: str = Field(pattern=ID_PATTERN, max_length=80)
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     aliases: StrList = []
     former_names: StrList = []
     kind: str = Field(default="pole_de_competitivite", pattern=r"^[a-z0-9_]+$")
@@ -132,8 +149,8 @@ class Cluster(Strict):
     services: list[Service] | None = None
     programmes: StrList = []
     confidence: Confidence | None = None
-    notes: str | None = None
-    description: str | None = None
+    notes: Text | None = None
+    description: Text | None = None
     sources: StrList = Field(min_length=1)
     last_verified: dt.date
 
@@ -183,7 +200,7 @@ def _as_code(value: Any) -> Any:
 
 
 FreeList = Annotated[
-    list[Annotated[str, Field(max_length=500)]], BeforeValidator(_as_list)
+    list[Annotated[Text, Field(max_length=500)]], BeforeValidator(_as_list)
 ]
 Code = Annotated[str | None, BeforeValidator(_as_code)]
 
@@ -191,23 +208,23 @@ Code = Annotated[str | None, BeforeValidator(_as_code)]
 class Location(Strict):
     """A site given field by field; any subset is enough to place it."""
 
-    city: str | None = Field(default=None, max_length=200)
+    city: Text | None = Field(default=None, max_length=200)
     postal_code: Code = Field(default=None, max_length=40)
     insee_code: Code = Field(default=None, max_length=10)
     department: Code = Field(default=None, max_length=60)
-    region: str | None = Field(default=None, max_length=100)
+    region: Text | None = Field(default=None, max_length=100)
 
 
-LocationInput = Annotated[str, Field(max_length=300)] | Location
+LocationInput = Annotated[Text, Field(max_length=300)] | Location
 
 
 class Profile(Strict):
     """A company as a user describes it (`clusterctl init` writes a template)."""
 
-    name: str | None = Field(default=None, max_length=300)
+    name: Text | None = Field(default=None, max_length=300)
     siren: Code = Field(default=None, max_length=20)
     siret: Code = Field(default=None, max_length=20)
-    description: str | None = Field(default=None, max_length=20000)
+    description: Text | None = Field(default=None, max_length=20000)
     sectors: FreeList = []
     keywords: FreeList = []
     naf: FreeList = []

@@ -15,9 +15,9 @@ from functools import cache, lru_cache
 
 from .resources import data_file
 
-_CODE = re.compile(r"^(\d{2})(?:\.?(\d)(?:(\d)([A-Z])?)?)?$")
+_CODE = re.compile(r"^(\d{2})(?:\.?(\d)(?:(\d)([A-Z])?)?)?$", re.ASCII)
 # NAF rev. 1 (2003/2008) codes are 3 digits + a letter: "72.2A", "722A".
-_REV1 = re.compile(r"^\d{2}\.?\d[A-Z]$")
+_REV1 = re.compile(r"^\d{2}\.?\d[A-Z]$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,15 @@ def from_validation_error(
 ) -> list[Problem]:
     """Turn a pydantic `ValidationError` into problems, one per error."""
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    deeper = {tuple(_clean_loc(e["loc"]))[:-1] for e in errors if len(e["loc"]) > 1}
+    for err in errors:
+        if (
+            err["type"] == "string_type"
+            and isinstance(err.get("input"), dict)
+            and (tuple(_clean_loc(err["loc"])) in deeper)
+        ):
+            continue  # "str or mapping": the mapping branch says what is wrong
         loc = (*prefix, *_clean_loc(err["loc"]))
         problems.append(
             Problem(file, line_of(loc), dotted(loc), _message(err, loc, suggest))

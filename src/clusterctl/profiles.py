@@ -193,7 +193,9 @@ def parse_profile_text(text: str, label: str) -> tuple[Profile | None, list[Prob
             f"{label}: empty profile (see 'clusterctl init' for a template)"
         )
     if not isinstance(raw, dict):
-        kind = "list" if isinstance(raw, list) else type(raw).__name__
+        from .dataset import type_name
+
+        kind = type_name(raw)
         raise ProfileError(
             f"{label}:1: a profile is a mapping of fields (name, sectors, location, "
             "...), "
@@ -379,6 +381,12 @@ def resolve_location(company: Company, loc: str | Location) -> None:
         place = geography.resolve_place(loc)
         shown = loc
     else:
+        if loc.postal_code and geography.normalize_postal_code(loc.postal_code) is None:
+            company.warn(
+                "unknown_place",
+                f"invalid postal code '{loc.postal_code}'; placed without it",
+            )
+            loc = loc.model_copy(update={"postal_code": None})
         place = geography.resolve_place(
             city=loc.city,
             postal_code=loc.postal_code,

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -295,6 +296,8 @@ def read_register(
             yield from _read_yaml(text, label)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataFileError(f"{label}: cannot read: {exc}") from None
+    except UnicodeError as exc:
+        raise DataFileError(f"{label}: cannot decode as {encoding}: {exc}") from None
     finally:
         if source != "-":
             binary.close()
@@ -311,12 +314,63 @@ def _sniff(header: str, delimiter: str | None) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _lines(stream: IO[str], bad: set[int]) -> Iterator[str]:
-    """The stream's lines, noting the numbers of those with undecodable bytes."""
-    for number, line in enumerate(stream, 2):
-        if not line.isascii() and _SURROGATE.search(line):
-            bad.add(number)
-        yield line
+MAX_RECORD_LINES = 50
+
+
+def _records(
+    stream: IO[str],
+    width: int,
+    sep: str,
+    bad: set[int],
+    starts: deque[tuple[int, int]],
+    strays: list[tuple[int, str]],
+) -> Iterator[str]:
+    """Whole CSV records, one per item, noting each one's first line and length
+    in `starts`. A quoted field may span lines; a quote left open for
+    MAX_RECORD_LINES lines (or to the end) is a stray: its line goes to `strays`
+    and the lines after it are read again, so one bad row loses nothing else.
+    Lines with undecodable bytes are noted in `bad`."""
+    source = enumerate(stream, 2)
+    again: deque[tuple[int, str]] = deque()
+    pending: list[tuple[int, str]] = []
+    quotes = 0
+    while True:
+        if again:
+            number, line = again.popleft()
+        else:
+            item = next(source, None)
+            if item is None:
+                if not pending:
+                    return
+                strays.append(pending[0])
+                again.extend(pending[1:])
+                pending, quotes = [], 0
+                continue
+            number, line = item
+            if not line.isascii() and _SURROGATE.search(line):
+                bad.add(number)
+        count = line.count('"')
+        if not pending and (
+            not count & 1 or len(next(csv.reader([line], delimiter=sep))) == width
+        ):
+            starts.append((number, 1))
+            yield line
+            continue
+        pending.append((number, line))
+        quotes += count
+        if len(pending) > 1 and not quotes & 1:
+            record = "".join(text for _, text in pending)
+            if len(next(csv.reader([record], delimiter=sep))) == width:
+                starts.append((pending[0][0], len(pending)))
+                yield record
+            else:  # the first line's quote was stray; read the others again
+                strays.append(pending[0])
+                again.extendleft(reversed(pending[1:]))
+            pending, quotes = [], 0
+        elif len(pending) >= MAX_RECORD_LINES:
+            strays.append(pending[0])
+            again.extendleft(reversed(pending[1:]))
+            pending, quotes = [], 0
 
 
 def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Event]:
@@ -334,23 +388,27 @@ def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Ev
     ident = [layout.index[k] for k in ("name", "siren", "siret") if k in layout.index]
     width = len(header)
     bad: set[int] = set()
-    reader = csv.reader(_lines(stream, bad), delimiter=sep, strict=False)
-    prev = 1
+    starts: deque[tuple[int, int]] = deque()
+    strays: list[tuple[int, str]] = []
+    reader = csv.reader(
+        _records(stream, width, sep, bad, starts, strays), delimiter=sep, strict=False
+    )
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as exc:  # a field over the size limit
-            line, prev = prev + 1, reader.line_num + 1
+            line, _ = starts.popleft()
             yield Reject(line, f"unreadable row ({exc})")
             continue
-        line = prev + 1
-        prev = reader.line_num + 1
+        line, length = starts.popleft()
+        if strays and strays[0][0] < line:
+            yield from _stray_rejects(strays, line)
         if len(cells) != width:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
-            if bad and _bad_between(bad, line, prev):
+            if bad and _bad_between(bad, line, line + length - 1):
                 yield Reject(
                     line, "undecodable bytes (try --encoding latin-1)", sep.join(cells)
                 )
@@ -359,7 +417,7 @@ def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Ev
                     line, f"{len(cells)} columns, expected {width}", sep.join(cells)
                 )
             continue
-        if bad and _bad_between(bad, line, prev):
+        if bad and _bad_between(bad, line, line + length - 1):
             yield Reject(
                 line, "undecodable bytes (try --encoding latin-1)", sep.join(cells)
             )
@@ -373,6 +431,16 @@ def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Ev
             yield Reject(
                 line, "neither a name nor an identifier (siren, siret)", sep.join(cells)
             )
+    yield from _stray_rejects(strays, None)
+
+
+def _stray_rejects(
+    strays: list[tuple[int, str]], before: int | None
+) -> Iterator[Reject]:
+    """Rejects for lines with a quote that never closes, up to line `before`."""
+    while strays and (before is None or strays[0][0] < before):
+        line, text = strays.pop(0)
+        yield Reject(line, "a quote that is never closed", text.rstrip("\r\n"))
 
 
 def _any_value(cells: list[str], indexes: list[int]) -> bool:

@@ -13,12 +13,14 @@ def guess_kind(raw: object) -> str:
     return "profile"
 
 
-def validate_file(source: str, kind: str = "auto") -> tuple[list[Problem], str]:
+def validate_file(
+    source: str, kind: str = "auto", *, encoding: str = "utf-8"
+) -> tuple[list[Problem], str]:
     """(problems, "dataset" | "profile"). Unreadable files raise DataFileError."""
     from .yamlio import parse, read_text
 
     label = display_name(source)
-    text = read_text(source, kind="file")
+    text = read_text(source, kind="file", encoding=encoding)
     raw = parse(text, label)
     what = guess_kind(raw) if kind == "auto" else kind
     if what == "dataset":

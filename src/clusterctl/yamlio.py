@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,15 @@ def read_text(
             f"{label}: larger than {MAX_BYTES // (1024 * 1024)} MB; "
             f"a {kind} this size is refused (use --batch for company registers)"
         )
-    return decode(raw, label, encoding)
+    hint = (
+        "save it with UTF-8 encoding"
+        if kind == "dataset"
+        else "if the file comes from a spreadsheet, try --encoding latin-1"
+    )
+    return decode(raw, label, encoding, hint)
 
 
-def decode(raw: bytes, label: str, encoding: str = "utf-8") -> str:
+def decode(raw: bytes, label: str, encoding: str = "utf-8", hint: str = "") -> str:
     """Decode bytes, naming the line of the first bad byte and suggesting --encoding."""
     if b"\x00" in raw[:8192] and encoding.lower().replace("-", "") == "utf8":
         raise DataFileError(f"{label}: binary data (NUL bytes), not a text file")
@@ -60,11 +66,13 @@ def decode(raw: bytes, label: str, encoding: str = "utf-8") -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataFileError(
-            f"{label}:{line}: not valid {encoding} (byte 0x{raw[exc.start]:02x}); "
-            "if the file comes from a spreadsheet, try --encoding latin-1"
+            f"{label}:{line}: not valid {encoding} (byte 0x{raw[exc.start]:02x})"
+            + (f"; {hint}" if hint else "")
         ) from None
     except LookupError:
         raise DataFileError(f"unknown encoding '{encoding}'") from None
+    except UnicodeError as exc:  # e.g. UTF-16 without a byte-order mark
+        raise DataFileError(f"{label}: cannot decode as {encoding}: {exc}") from None
     return text
 
 
@@ -72,26 +80,93 @@ def display_name(source: str | Path) -> str:
     return "<stdin>" if str(source) == "-" else str(source)
 
 
+MAX_NODES = 500_000
+
+
+@cache
 def _loader_class() -> Any:
+    """The safe loader (libyaml's when present), made strict: a duplicated key is
+    an error, and a value a constructor rejects (`2024-02-30`, a 5,000-digit
+    number, `!!int many`) becomes a YAML error with its line, not a crash."""
     import yaml
 
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except yaml.YAMLError:
+                raise
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                AttributeError,
+                IndexError,
+                OverflowError,
+            ) as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"cannot read this value ({exc})", node.start_mark
+                ) from None
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: set[Any] = set()
+                for key_node, _value in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        continue
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        duplicate = key in seen
+                    except TypeError:
+                        continue
+                    if duplicate:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key '{key}'", key_node.start_mark
+                        )
+                    seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    return StrictLoader
 
 
 def parse(text: str, label: str) -> Any:
-    """Parse YAML (JSON is YAML) with the safe loader, refusing alias bombs."""
+    """Parse YAML (JSON is YAML) with the strict safe loader, refusing alias
+    bombs and documents with too many values."""
     import yaml
 
     if text.count("*") > MAX_ALIASES and _count_aliases(text, label) > MAX_ALIASES:
         raise DataFileError(f"{label}: too many YAML aliases (more than {MAX_ALIASES})")
+    if len(text) > 1_000_000:
+        _count_nodes(text, label)
     try:
         data = yaml.load(text, Loader=_loader_class())
     except yaml.YAMLError as exc:
-        raise DataFileError(_yaml_message(exc, label)) from None
+        raise DataFileError(_yaml_message(exc, label, text)) from None
     except RecursionError:
         raise DataFileError(f"{label}: document nested too deeply") from None
     _check_depth(data, label)
     return data
+
+
+def _count_nodes(text: str, label: str) -> None:
+    """Refuse a large document with too many values before building it."""
+    import yaml
+
+    count = 0
+    try:
+        for event in yaml.parse(
+            text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        ):
+            if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                count += 1
+                if count > MAX_NODES:
+                    raise DataFileError(
+                        f"{label}: more than {MAX_NODES:,} values; too large to read"
+                    )
+    except yaml.YAMLError as exc:
+        raise DataFileError(_yaml_message(exc, label, text)) from None
 
 
 def _count_aliases(text: str, label: str) -> int:
@@ -99,13 +174,15 @@ def _count_aliases(text: str, label: str) -> int:
 
     count = 0
     try:
-        for event in yaml.parse(text, Loader=_loader_class()):
+        for event in yaml.parse(
+            text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        ):
             if isinstance(event, yaml.AliasEvent):
                 count += 1
                 if count > MAX_ALIASES:
                     break
     except yaml.YAMLError as exc:
-        raise DataFileError(_yaml_message(exc, label)) from None
+        raise DataFileError(_yaml_message(exc, label, text)) from None
     return count
 
 
@@ -127,13 +204,25 @@ def _check_depth(data: Any, label: str) -> None:
             stack.extend((v, depth + 1) for v in node)
 
 
-def _yaml_message(exc: Any, label: str) -> str:
+def _yaml_message(exc: Any, label: str, text: str = "") -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context = getattr(exc, "context", None)
     what = f"{context}, {problem}" if context and problem else problem
-    if mark is not None:
-        return f"{label}:{mark.line + 1}: invalid YAML: {what}"
+    line = mark.line + 1 if mark is not None else None
+    position = getattr(exc, "position", None)  # a reader error: a bad character
+    if line is None and isinstance(position, int) and text:
+        import yaml
+
+        if hasattr(yaml, "CSafeLoader"):  # libyaml counts bytes, not characters
+            line = text.encode("utf-8", "surrogatepass")[:position].count(b"\n") + 1
+        else:
+            line = text.count("\n", 0, position) + 1
+        char = getattr(exc, "character", None)
+        if isinstance(char, int):
+            what = f"unacceptable character #x{char:04x}"
+    if line is not None:
+        return f"{label}:{line}: invalid YAML: {what}"
     return f"{label}: invalid YAML: {what}"
 
 

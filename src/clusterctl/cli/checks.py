@@ -38,6 +38,9 @@ def validate(
             "default: the dataset in use.",
         ),
     ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Encoding of FILE, e.g. latin-1.")
+    ] = "utf-8",
     kind: Annotated[
         FileKind,
         typer.Option(
@@ -59,7 +62,7 @@ def validate(
     from clusterctl.validation import validate_file
 
     target = file or default_path(data or (ctx.obj or {}).get("data"))
-    problems, what = validate_file(target, kind.value)
+    problems, what = validate_file(target, kind.value, encoding=encoding)
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
