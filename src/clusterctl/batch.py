@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 CHUNK = 4096
 TABLE_LIMIT = 50_000
+EXPLAIN_LIMIT = 500_000
 CATEGORY_SIZES = {"PME": "sme", "ETI": "midcap", "GE": "large"}
 #: SIRENE employee bands (tranche d'effectifs) -> our sizes.
 BAND_SIZES = {
@@ -86,6 +87,20 @@ class VectorTable:
     def clear(self) -> None:
         self.index.clear()
         self.extra.clear()
+
+
+class _RegionCells:
+    """For a site's region, per cluster: the region score and the output cells
+    that depend on the region only (relation, location eligibility)."""
+
+    def __init__(self, values: Any, names: list[str]) -> None:
+        self.values = values
+        self.names = names
+        self.eligible = [
+            "true" if r in ("same", "bordering") else "false" for r in names
+        ]
+        self.pre = {sep: [f"{sep}{e}{sep}" for e in self.eligible] for sep in ",\t"}
+        self.post = {sep: [f"{sep}{r}\n" for r in names] for sep in ",\t"}
 
 
 class Block:
@@ -389,54 +404,63 @@ class BatchMatcher:
         """Best site per cluster, as `scoring.score_geo` computes it, in numpy:
         the same formula (haversine, exp(-km/150), region relation) over every
         cluster at once. Values agree with the reference to ~1e-15; ranks are
-        tested to be identical."""
+        tested to be identical. The extra part holds the output cells (distance,
+        relation, eligibility, and the CSV/TSV line endings) for every cluster."""
         import numpy as np
 
         from .scoring import GEO_DISTANCE_KM, GEO_REGION_SHARE
 
-        best = np.full(self.k, -1.0)
-        best_km = np.full(self.k, np.nan)
-        best_rel = np.array([""] * self.k, dtype=object)
-        hq_lat, hq_lon, rel_table = self._hq_arrays()
+        hq_lat, hq_lon, table = self._hq_arrays()
+        if not c.places:
+            return [0.0] * self.k, None
+        sites = []
         for place in c.places:
-            rels, region = rel_table.get(place.region or "", rel_table[""])
+            rel = table.get(place.region or "", table[""])
             if place.lat is not None and place.lon is not None:
                 km = _haversine(place.lat, place.lon, hq_lat, hq_lon)
                 closeness = np.exp(-km / GEO_DISTANCE_KM)
             else:
                 km = np.full(self.k, np.nan)
                 closeness = np.zeros(self.k)
-            value = GEO_REGION_SHARE * region + (1 - GEO_REGION_SHARE) * closeness
-            better = value > best
-            best = np.where(better, value, best)
-            best_km = np.where(better, km, best_km)
-            best_rel = np.where(better, rels, best_rel)
-        if not c.places:
-            best = np.zeros(self.k)
-        kms = ["" if np.isnan(v) else f"{v:.1f}" for v in best_km.tolist()]
-        rels_out = [str(r) for r in best_rel.tolist()]
-        eligible = [
-            "" if not r else "true" if r in ("same", "bordering") else "false"
-            for r in rels_out
-        ]
-        return best.tolist(), (kms, rels_out, eligible)
+            value = GEO_REGION_SHARE * rel.values + (1 - GEO_REGION_SHARE) * closeness
+            sites.append((value, km, rel))
+        value, km, rel = sites[0]
+        if len(sites) == 1:
+            names, eligible, pre, post = rel.names, rel.eligible, rel.pre, rel.post
+        else:  # several sites: keep, per cluster, the best one (first on ties)
+            pick = np.zeros(self.k, dtype=np.intp)
+            for n, (other, other_km, _) in enumerate(sites[1:], 1):
+                better = other > value
+                value = np.where(better, other, value)
+                km = np.where(better, other_km, km)
+                pick = np.where(better, n, pick)
+            rels = [sites[n][2] for n in pick.tolist()]
+            names = [r.names[k] for k, r in enumerate(rels)]
+            eligible = [r.eligible[k] for k, r in enumerate(rels)]
+            pre = {sep: [r.pre[sep][k] for k, r in enumerate(rels)] for sep in ",\t"}
+            post = {sep: [r.post[sep][k] for k, r in enumerate(rels)] for sep in ",\t"}
+        kms = ["" if v != v else "%.1f" % v for v in km.tolist()]  # noqa: UP031
+        tails = {
+            sep: [a + b + z for a, b, z in zip(pre[sep], kms, post[sep], strict=True)]
+            for sep in ",\t"
+        }
+        return value.tolist(), (kms, names, eligible, tails)
 
-    def _hq_arrays(self) -> tuple[Any, Any, dict[str, Any]]:
+    def _hq_arrays(self) -> tuple[Any, Any, dict[str, _RegionCells]]:
         if self._hq is None:
             import numpy as np
+
+            from .scoring import GEO_REGION
 
             profiles = self.m.profiles
             lat = np.array([p.lat for p in profiles])
             lon = np.array([p.lon for p in profiles])
-            from .scoring import GEO_REGION
-
             regions = profiles[0].region_relation if profiles else {}
             table = {}
             for region in [*regions, ""]:
-                rels = [p.region_relation.get(region, "other") for p in profiles]
-                table[region] = (
-                    np.array(rels, dtype=object),
-                    np.array([GEO_REGION[r] for r in rels]),
+                names = [p.region_relation.get(region, "other") for p in profiles]
+                table[region] = _RegionCells(
+                    np.array([GEO_REGION[r] for r in names]), names
                 )
             self._hq = (lat, lon, table)
         return self._hq
@@ -504,13 +528,16 @@ class BatchMatcher:
         """Between blocks (no row holds a table row then), start the tables and
         caches again once any has grown past its limit."""
         sizes = [len(t) for t in self.tables.values()]
-        parts = (self._naf_parts, self._geo_parts, self._size_parts, self._explained)
+        parts = (self._naf_parts, self._geo_parts, self._size_parts)
         sizes += [len(p) for p in parts]
         if max(sizes) > TABLE_LIMIT:
             for table in self.tables.values():
                 table.clear()
             for part in parts:
                 part.clear()
+            self._explained.clear()
+        elif len(self._explained) > EXPLAIN_LIMIT:
+            self._explained.clear()
 
     # ------------------------------------------------------------ explaining
     def explain(self, block: Block, i: int, k: int) -> Any:

@@ -318,7 +318,7 @@ MAX_RECORD_LINES = 50
 
 
 def _records(
-    stream: IO[str],
+    numbered: Iterator[tuple[int, str]],
     width: int,
     sep: str,
     bad: set[int],
@@ -330,7 +330,7 @@ def _records(
     MAX_RECORD_LINES lines (or to the end) is a stray: its line goes to `strays`
     and the lines after it are read again, so one bad row loses nothing else.
     Lines with undecodable bytes are noted in `bad`."""
-    source = enumerate(stream, 2)
+    source = numbered
     again: deque[tuple[int, str]] = deque()
     pending: list[tuple[int, str]] = []
     quotes = 0
@@ -373,7 +373,18 @@ def _records(
             pending, quotes = [], 0
 
 
-def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Event]:
+@dataclass
+class CsvSpec:
+    """What the header row of a CSV register tells: delimiter, width, layout."""
+
+    sep: str
+    width: int
+    layout: Layout
+    needs_finish: bool
+    ident: list[int]
+
+
+def read_csv_header(stream: IO[str], delimiter: str | None, label: str) -> CsvSpec:
     first = stream.readline()
     if not first.strip():
         raise DataFileError(f"{label}: empty register (no header row)")
@@ -386,12 +397,26 @@ def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Ev
     columns, needs_finish = _map_header(header, label)
     layout = Layout(columns, sep)
     ident = [layout.index[k] for k in ("name", "siren", "siret") if k in layout.index]
-    width = len(header)
+    return CsvSpec(sep, len(header), layout, needs_finish, ident)
+
+
+def _read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Event]:
+    spec = read_csv_header(stream, delimiter, label)
+    yield from parse_csv_lines(spec, enumerate(stream, 2))
+
+
+def parse_csv_lines(
+    spec: CsvSpec, numbered: Iterator[tuple[int, str]]
+) -> Iterator[Event]:
+    """Events for the data lines of a CSV register, given with their numbers
+    (the whole file, or one block of it)."""
+    sep, width, layout, columns = spec.sep, spec.width, spec.layout, spec.layout.columns
+    needs_finish, ident = spec.needs_finish, spec.ident
     bad: set[int] = set()
     starts: deque[tuple[int, int]] = deque()
     strays: list[tuple[int, str]] = []
     reader = csv.reader(
-        _records(stream, width, sep, bad, starts, strays), delimiter=sep, strict=False
+        _records(numbered, width, sep, bad, starts, strays), delimiter=sep, strict=False
     )
     while True:
         try:

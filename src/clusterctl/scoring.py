@@ -99,6 +99,14 @@ class ClusterProfile:
         default_factory=dict
     )
 
+    def naf_prefixes_of(self, code: str) -> list[str]:
+        """The cluster's NAF prefixes that contain `code` or that `code` contains,
+        in the cluster's order: a few set lookups for a full code."""
+        if len(code) == 6:
+            wanted = {code[:2], code[:4], code[:5], code}
+            return [p for p in self.naf if p in wanted]
+        return [p for p in self.naf if code.startswith(p) or p.startswith(code)]
+
     def best_sector(
         self, taxonomy: Taxonomy, sector: str
     ) -> tuple[float, str | None, str | None]:
@@ -172,13 +180,11 @@ def score_naf(
     matched: list[dict[str, Any]] = []
     for entry in entries:
         code = entry.code
-        for prefix in cluster.naf:
+        for prefix in cluster.naf_prefixes_of(code):
             if code.startswith(prefix):
                 value = NAF_LEVEL_SCORES.get(len(prefix), 0.6)
-            elif prefix.startswith(code):
+            else:  # a shorter code than the cluster's ("62" for "62.01Z")
                 value = 0.5
-            else:
-                continue
             if value > best:
                 best = value
                 matched = [
@@ -191,24 +197,21 @@ def score_naf(
                     }
                 ]
         for sid, _prefix, _why in taxonomy.sectors_for_naf(code):
-            for i, csid in enumerate(cluster.sectors):
-                rel = taxonomy.relation(sid, csid)
-                if rel is None:
-                    continue
-                value = NAF_VIA_SECTOR * RELATION_SCORES[rel] * POSITION_WEIGHTS[i]
-                if value > best:
-                    best = value
-                    matched = [
-                        {
-                            "code": code,
-                            "label": entry.label,
-                            "via": "sector",
-                            "sector": sid,
-                            "cluster_sector": csid,
-                            "relation": rel,
-                            "value": round(value, 4),
-                        }
-                    ]
+            similarity, rel, csid = cluster.best_sector(taxonomy, sid)
+            value = NAF_VIA_SECTOR * similarity
+            if value > best:
+                best = value
+                matched = [
+                    {
+                        "code": code,
+                        "label": entry.label,
+                        "via": "sector",
+                        "sector": sid,
+                        "cluster_sector": csid,
+                        "relation": rel,
+                        "value": round(value, 4),
+                    }
+                ]
     return Criterion(True, best, matched)
 
 

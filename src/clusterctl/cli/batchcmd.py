@@ -7,6 +7,8 @@ status 2 when any row was rejected, else 0.
 
 from __future__ import annotations
 
+import gc
+import re
 import sys
 from dataclasses import dataclass
 from typing import IO, Any
@@ -43,6 +45,16 @@ class Stats:
     skipped: int = 0
     warned: int = 0
 
+    def add(self, result: Any, reject_out: IO[str] | None) -> None:
+        self.read += result.read
+        self.matched += result.matched
+        self.rejected += len(result.rejected)
+        self.skipped += result.skipped
+        self.warned += result.warned
+        if reject_out:
+            for raw in result.rejected:
+                reject_out.write(raw + "\n")
+
 
 def run_batch(
     matcher: Any,
@@ -57,57 +69,61 @@ def run_batch(
     rejects: str | None,
     fmt: OutputFormat,
     header: bool,
+    jobs: int = 0,
 ) -> None:
-    from clusterctl.batch import CHUNK, BatchMatcher, Block
-    from clusterctl.registers import Reject, Skip, read_register
+    """Stream the register through the matcher block by block, in this process
+    or, for a large plain CSV file, in worker processes (see `batchpool`);
+    results are written in input order."""
+    from clusterctl.batch import CHUNK, BatchMatcher
+    from clusterctl.registers import (
+        detect_format,
+        open_binary,
+        read_csv_header,
+        read_register,
+        text_stream,
+    )
+
+    from .batchpool import Output, run_events, run_parallel, write_results
 
     label = "<stdin>" if source == "-" else source
     stats = Stats()
+    fmt = resolve_format(fmt, sys.stdout)
+    workers = _jobs(jobs, source, fmt, detect_format(source, input_format))
     bm = BatchMatcher(matcher)
-    events = read_register(
-        source, input_format=input_format, delimiter=delimiter, encoding=encoding
-    )
+    writer = _Writer(bm, fmt, sys.stdout, explain, header, min_score)
+    output = Output(writer, fmt)
     reject_out = _open_rejects(rejects)
     progress = _Progress() if sys.stderr.isatty() else None
-    writer = _Writer(
-        bm, resolve_format(fmt, sys.stdout), sys.stdout, explain, header, min_score
-    )
-    write_err = sys.stderr.write
-    block = Block()
+    binary = None
+    # The batch creates no reference cycles: the cyclic collector would only
+    # rescan the caches again and again (a third of the run time).
+    gc.freeze()
+    gc.disable()
     try:
-        for event in events:
-            stats.read += 1
-            if progress and not stats.read % 5000:
+        if workers > 1:
+            binary = open_binary(source)
+            stream = text_stream(binary, encoding)
+            spec = read_csv_header(stream, delimiter, label)
+            results = run_parallel(bm, writer, stream, spec, top, label, workers)
+        else:
+            events = read_register(
+                source,
+                input_format=input_format,
+                delimiter=delimiter,
+                encoding=encoding,
+            )
+            results = run_events(bm, writer, events, top, label, CHUNK)
+        for result in write_results(results, output, sys.stdout, sys.stderr):
+            stats.add(result, reject_out)
+            if progress:
                 progress.tick(stats.read)
-            if isinstance(event, Reject):
-                stats.rejected += 1
-                write_err(f"{label}:{event.line}: rejected: {event.reason}\n")
-                if reject_out:
-                    reject_out.write(event.raw + "\n")
-                continue
-            if isinstance(event, Skip):
-                stats.skipped += 1
-                continue
-            warnings = _add(bm, block, event, label)
-            if warnings is None:
-                stats.rejected += 1
-                if reject_out:
-                    reject_out.write(event.raw + "\n")
-                continue
-            if warnings:
-                stats.warned += 1
-                for text in warnings:
-                    write_err(f"{label}:{event.line}: warning: {text}\n")
-            if len(block) >= CHUNK:
-                writer.write(bm.score(block, top))
-                stats.matched += len(block)
-                block = Block()
-                bm.bound_memory()
-        if len(block):
-            writer.write(bm.score(block, top))
-            stats.matched += len(block)
-        writer.close()
+        sys.stdout.write(output.end())
+    except UnicodeError as exc:
+        raise UsageError(f"{label}: cannot decode as {encoding}: {exc}") from None
     finally:
+        gc.enable()
+        if binary is not None:
+            binary.close()
         if reject_out:
             reject_out.close()
         if progress:
@@ -122,6 +138,31 @@ def run_batch(
         raise typer.Exit(ExitCode.USAGE)
 
 
+def _jobs(jobs: int, source: str, fmt: OutputFormat, input_format: str) -> int:
+    """Worker processes: `--jobs`, else one per core (up to 4) for a plain CSV
+    file large enough to pay for them. Other inputs (stdin, .gz, NDJSON, YAML)
+    and the table and YAML outputs run in this process."""
+    import os
+
+    from .batchpool import can_fork
+
+    if (
+        input_format != "csv"
+        or source == "-"
+        or source.lower().endswith(".gz")
+        or fmt in (OutputFormat.table, OutputFormat.yaml)
+        or not can_fork()
+    ):
+        return 1
+    if jobs:
+        return jobs
+    try:
+        size = os.path.getsize(source)
+    except OSError:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1)) if size >= 4_000_000 else 1
+
+
 def _open_rejects(path: str | None) -> IO[str] | None:
     if not path:
         return None
@@ -130,32 +171,6 @@ def _open_rejects(path: str | None) -> IO[str] | None:
         return open(path, "w", encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
-
-
-def _add(bm: Any, block: Any, row: Any, label: str) -> list[str] | None:
-    """Add a row to the block; None when it is rejected (a profile row, NDJSON or
-    YAML, that fails validation)."""
-    if row.cells is not None:
-        return bm.add_row(block, row)
-    profile = row.fields.get("_profile")
-    if profile is None:
-        return bm.add_fields(block, row.fields, row.line)
-    from pydantic import ValidationError
-
-    from clusterctl.models import Profile
-    from clusterctl.profiles import resolve_profile
-
-    try:
-        model = Profile.model_validate(profile)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        sys.stderr.write(
-            f"{label}:{row.line}: rejected: {where + ': ' if where else ''}{msg}\n"
-        )
-        return None
-    return bm.add_company(block, resolve_profile(model, line=row.line))
 
 
 class _Writer:
@@ -176,6 +191,10 @@ class _Writer:
         self.columns = BATCH_COLUMNS + (EXPLAIN_COLUMNS if explain else ())
         clusters = bm.m.clusters
         self.cluster_cells = [(c.id, c.name) for c in clusters]
+        self.cluster_text = {
+            ",": [f"{_csv_cell(c.id)},{_csv_cell(c.name)}" for c in clusters],
+            "\t": [f"{_tsv_cell(c.id)}\t{_tsv_cell(c.name)}" for c in clusters],
+        }
         self.table: list[Any] = []
         self.csv: Any = None
         if fmt is OutputFormat.csv:
@@ -221,12 +240,58 @@ class _Writer:
 
     def write(self, block: Any) -> None:
         self._write_header()
-        if self.fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.table):
+        if self.fmt in (OutputFormat.csv, OutputFormat.tsv) and not self.explain:
+            self.out.write(self._block_text(block))
+        elif self.fmt in (OutputFormat.csv, OutputFormat.tsv, OutputFormat.table):
             self._rows(self._block_rows(block))
         else:
             for i in range(len(block)):
                 self._write_object(block, i)
         self.count += len(block)
+
+    def _block_text(self, block: Any) -> str:
+        """CSV or TSV text of a block, one line per (company, rank), built by
+        joining cells prepared in bulk: the hot path of batch matching. Cluster
+        cells are quoted once; only the company's own values are checked."""
+        import numpy as np
+
+        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+
+        sep = "," if self.fmt is OutputFormat.csv else "\t"
+        quote = _csv_cell if sep == "," else _tsv_cell
+        crit = block.criteria
+        eligible = (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
+        eligible_s = np.where(eligible, "true", "false").tolist()
+        order = block.order.tolist()
+        scores = block.score.tolist()
+        geo_extra = self.bm.tables["geo"].extra
+        clusters = self.cluster_text[sep]
+        floor = self.min_score
+        width = len(order[0]) if order else 0
+        ranks = [f"{sep}{r}{sep}" for r in range(1, width + 1)]
+        empty_tail = [f"{sep}{sep}{sep}\n"] * len(clusters)
+        out: list[str] = []
+        append = out.append
+        sirens, sirets, names, idx = block.sirens, block.sirets, block.names, block.idx
+        for i, line in enumerate(block.lines):
+            extra = geo_extra[idx[i][2]]
+            tails = extra[3][sep] if extra else empty_tail
+            name = names[i]
+            head = sep.join(
+                (str(line), quote(sirens[i]), quote(sirets[i]), quote(name))
+            )
+            sector_ok = eligible_s[i] if block.has_sector[i] else None
+            row_scores, row_order = scores[i], order[i]
+            for r in range(width):
+                score = row_scores[r]
+                if score < floor:
+                    break
+                k = row_order[r]
+                append(
+                    f"{head}{ranks[r]}{clusters[k]}{sep}{score:.2f}{sep}"
+                    f"{sector_ok[r] if sector_ok else ''}{tails[k]}"
+                )
+        return "".join(out)
 
     def _block_rows(self, block: Any) -> list[Any]:
         """CSV/TSV rows of a block: one per (company, rank), in a tight loop over
@@ -251,7 +316,7 @@ class _Writer:
         sirens, sirets, names = block.sirens, block.sirets, block.names
         for i, line in enumerate(block.lines):
             extra = geo_extra[block.idx[i][2]]
-            kms, rels, located = extra if extra else _NO_GEO
+            kms, rels, located = extra[:3] if extra else _NO_GEO
             ident = (str(line), sirens[i], sirets[i], names[i])
             sector_ok = eligible_s[i] if block.has_sector[i] else _NO_SECTOR
             row_scores, row_order, row_score_s = scores[i], order[i], score_s[i]
@@ -366,6 +431,27 @@ class _Writer:
             self.out.write("[]\n" if self.count == 0 else "]\n")
         elif self.fmt is OutputFormat.table:
             self._flush_table()
+
+
+_CSV_SPECIAL = re.compile(r'[",\r\n]')
+
+
+def _csv_cell(value: str) -> str:
+    """A CSV cell as csv.writer would write it (minimal quoting)."""
+    if _CSV_SPECIAL.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _tsv_cell(value: str) -> str:
+    if "\t" in value or "\n" in value or "\\" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
 
 
 class _Infinite:

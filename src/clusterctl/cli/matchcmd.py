@@ -145,6 +145,16 @@ def match(
             "--rejects", metavar="FILE", help="Batch: also write rejected rows here."
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="Batch: worker processes (default 0: one per core, up to 4, for "
+            "registers over 4 MB; 1: this process only).",
+        ),
+    ] = 0,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
     no_header: NoHeaderOption = False,
@@ -174,6 +184,7 @@ def match(
             rejects=rejects,
             fmt=fmt,
             header=not no_header,
+            jobs=jobs,
         )
         return
     if input_format or delimiter or rejects:
