@@ -201,3 +201,58 @@ def test_profile_and_batch_are_exclusive(runner, tmp_path):
     result = runner.invoke(app, ["match"])
     assert result.exit_code == 2
     assert "give a PROFILE file, or --batch FILE" in result.stderr
+
+
+def test_worker_processes_give_the_same_output(tmp_path):
+    """`--jobs 2` splits a CSV file between processes: same rows, same order,
+    same messages as one process."""
+    import random
+    import subprocess
+
+    from conftest import clusterctl_command, plain_env
+
+    rng = random.Random(3)
+    places = [
+        ("31000", "Toulouse"),
+        ("69007", "Lyon"),
+        ("59000", "Lille"),
+        ("29200", "Brest"),
+        ("ABCDE", "Nantes"),
+        ("75013", "Paris"),
+    ]
+    codes = ["30.30Z", "21.20Z", "13.96Z", "62.01Z", "99.99Q", "10.51C"]
+    lines = [
+        "siren,denominationUniteLegale,activitePrincipaleUniteLegale,"
+        "codePostalEtablissement,libelleCommuneEtablissement"
+    ]
+    for i in range(12000):
+        pc, city = rng.choice(places)
+        name = f'"Company, {i}"' if i % 7 == 0 else f"Company {i}"
+        lines.append(f"{100000000 + i},{name},{rng.choice(codes)},{pc},{city}")
+        if i % 997 == 0:
+            lines.append("broken,row")
+    path = tmp_path / "register.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runs = [
+        subprocess.run(
+            [
+                *clusterctl_command(),
+                "match",
+                "--batch",
+                str(path),
+                "-f",
+                "csv",
+                "--jobs",
+                jobs,
+            ],
+            capture_output=True,
+            text=True,
+            env=plain_env(),
+            timeout=120,
+        )
+        for jobs in ("1", "2")
+    ]
+    assert runs[0].returncode == runs[1].returncode == 2
+    assert runs[0].stdout == runs[1].stdout
+    assert sorted(runs[0].stderr.splitlines()) == sorted(runs[1].stderr.splitlines())
+    assert runs[0].stdout.count("\n") == 1 + 5 * 12000  # top 5 by default
