@@ -64,7 +64,7 @@ class Variant:
     style: str
     args: tuple[str, ...]
     label: str
-    min_rows_per_s: float
+    min_rows_per_s: float | None
     max_vs_floor: float | None
 
 
@@ -72,20 +72,32 @@ VARIANTS = (
     Variant(
         "sirene_csv", "sirene", ("--format", "csv"), "SIRENE csv", 50_000, FLOOR_TARGET
     ),
+    # NDJSON records carry the full numeric breakdown of each match (every
+    # criterion's score, weight and contribution) and eligibility.
+    Variant(
+        "sirene_ndjson",
+        "sirene",
+        ("--format", "ndjson"),
+        "SIRENE ndjson",
+        10_000,
+        None,
+    ),
+    Variant(
+        "simple_ndjson",
+        "simple",
+        ("--format", "ndjson"),
+        "simple ndjson",
+        10_000,
+        None,
+    ),
+    # --explain adds, per match, what matched for each criterion and the reasons
+    # in words: reported for information.
     Variant(
         "sirene_ndjson_explain",
         "sirene",
         ("--format", "ndjson", "--explain"),
         "SIRENE ndjson --explain",
-        10_000,
         None,
-    ),
-    Variant(
-        "simple_ndjson_explain",
-        "simple",
-        ("--format", "ndjson", "--explain"),
-        "simple ndjson --explain",
-        10_000,
         None,
     ),
 )
@@ -381,8 +393,8 @@ def sanity_check(variant: Variant, register: Path, rows: int) -> str | None:
     expected = 1 + 3 * rows if "csv" in variant.args else rows
     if len(lines) != expected:
         return f"{len(lines)} output lines for {rows} rows (expected {expected})"
-    if "--explain" in variant.args and '"breakdown"' not in lines[0]:
-        return "--explain output has no breakdown"
+    if "ndjson" in variant.args and '"breakdown"' not in lines[0]:
+        return "ndjson output has no breakdown"
     return None
 
 
@@ -491,7 +503,7 @@ def batch_figures(runs: BatchRuns, reference_rates: dict[str, float]) -> list[Fi
                     f"{label}: rows/s",
                     None,
                     "rows/s",
-                    (">=", v.min_rows_per_s),
+                    None if v.min_rows_per_s is None else (">=", v.min_rows_per_s),
                     error=error,
                 )
             )
@@ -504,7 +516,7 @@ def batch_figures(runs: BatchRuns, reference_rates: dict[str, float]) -> list[Fi
                 f"{label}: rows/s",
                 rate,
                 "rows/s",
-                (">=", v.min_rows_per_s),
+                None if v.min_rows_per_s is None else (">=", v.min_rows_per_s),
                 f"{seconds:.2f} s per run (median of {len(batch)}), "
                 f"{median([r.cpu_seconds for r in batch]):.2f} s CPU, "
                 f"peak {median([r.rss_mb for r in batch]):.0f} MB",
@@ -537,7 +549,7 @@ def batch_figures(runs: BatchRuns, reference_rates: dict[str, float]) -> list[Fi
                     f"{label}: speed / reference",
                     None,
                     "x",
-                    (">=", REFERENCE_TARGET),
+                    None if v.min_rows_per_s is None else (">=", REFERENCE_TARGET),
                     error=ref_error or "reference scorer not run",
                 )
             )
@@ -548,7 +560,7 @@ def batch_figures(runs: BatchRuns, reference_rates: dict[str, float]) -> list[Fi
                     f"{label}: speed / reference",
                     rate / ref,
                     "x",
-                    (">=", REFERENCE_TARGET),
+                    None if v.min_rows_per_s is None else (">=", REFERENCE_TARGET),
                     f"reference scorer {ref:,.0f} rows/s ({v.style}, in-process)",
                 )
             )

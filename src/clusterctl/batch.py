@@ -120,6 +120,7 @@ class Block:
         self.order: Any = None
         self.score: Any = None
         self.criteria: dict[str, Any] = {}
+        self.prepared: dict[str, Any] | None = None  # output values, in bulk
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -190,7 +191,7 @@ class BatchMatcher:
         block.sirets.append(siret)
         block.idx.append((naf[0][0], naf[0][1], place[0][2], size[0][3]))
         block.has_sector.append(naf[2])
-        block.sources.append(row)
+        block.sources.append((row, naf[3], place[3], size[3]))
         if naf[1] or place[1] or size[1] or not name or cleaned:
             return naf[1] + place[1] + size[1] + _no_name(name) + cleaned
         return _NONE
@@ -220,10 +221,21 @@ class BatchMatcher:
         """Row `i` of `block` as a full `Company` (for JSON output, explanations)."""
         source = block.sources[i]
         if not isinstance(source, Company):
-            source = self.company_from_fields(source.fields, block.lines[i])
-            source.name = block.names[i] or None
-            source.siren = block.sirens[i] or None
-            source.siret = block.sirets[i] or None
+            # a fast-path row: put together the values its parts resolved
+            _row, naf, place, size = source
+            source = Company(
+                name=block.names[i] or None,
+                siren=block.sirens[i] or None,
+                siret=block.sirets[i] or None,
+                evidence=naf.evidence,
+                naf=naf.naf,
+                naf_given=naf.naf_given,
+                places=place.places,
+                size=size.size,
+                size_from=size.size_from,
+                line=block.lines[i],
+                warnings=naf.warnings + place.warnings + size.warnings,
+            )
             block.sources[i] = source
         return source
 
@@ -234,8 +246,9 @@ class BatchMatcher:
         naf: bool = False,
         place: bool = False,
         size: bool = False,
-    ) -> tuple[tuple[int, int, int, int], list[str], bool]:
-        """Table rows, warnings and sector flag for one value of one field group."""
+    ) -> tuple[tuple[int, int, int, int], list[str], bool, Company]:
+        """Table rows, warnings, sector flag and the resolved values (as a partial
+        company) for one value of one field group."""
         company = Company(name=None)
         if naf and fields.get("naf"):
             self._add_naf(company, fields["naf"], fields.get("naf_nomenclature"))
@@ -247,6 +260,7 @@ class BatchMatcher:
             self._indices(company),
             [w.text for w in company.warnings],
             bool(company.evidence or company.naf),
+            company,
         )
 
     def company_from_fields(self, fields: dict[str, Any], line: int) -> Company:
