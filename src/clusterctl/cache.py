@@ -13,7 +13,6 @@ or write it are silent: it is only ever an optimisation.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -50,12 +49,13 @@ def _code_stamp() -> int:
     return newest
 
 
-def _key(source: str, kind: str) -> str | None:
+def _ident(source: str, kind: str) -> str | None:
+    """Everything the cached result depends on, as one string."""
     try:
         stat = os.stat(source)
     except OSError:
         return None
-    ident = "|".join(
+    return "|".join(
         (
             kind,
             os.path.abspath(source),
@@ -65,26 +65,34 @@ def _key(source: str, kind: str) -> str | None:
             str(_code_stamp()),
         )
     )
-    return hashlib.sha1(ident.encode("utf-8")).hexdigest()
 
 
 def cached(source: str, kind: str, build: Callable[[], Any]) -> Any:
-    """`build()`'s JSON-able result for `source`, from the cache when fresh."""
+    """`build()`'s JSON-able result for `source`, from the cache when fresh.
+
+    The file name comes from a CRC of the identity (cheap to compute at start-up,
+    unlike a cryptographic hash); the identity itself is stored in the file and
+    compared, so a collision can only cause a miss."""
+    import zlib
+
     folder = cache_dir()
-    key = _key(source, kind) if folder and source != "-" else None
-    if key is None or folder is None:
+    ident = _ident(source, kind) if folder and source != "-" else None
+    if ident is None or folder is None:
         return build()
-    path = folder / f"{kind}-{key}.json"
+    path = folder / f"{kind}-{zlib.crc32(ident.encode('utf-8')):08x}.json"
     try:
         with path.open(encoding="utf-8") as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
+            stored = json.load(handle)
+        if stored.get("ident") == ident:
+            return stored["value"]
+    except (OSError, ValueError, AttributeError, KeyError):
         pass
     value = build()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps({"ident": ident, "value": value}, ensure_ascii=False)
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass

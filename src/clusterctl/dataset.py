@@ -10,23 +10,23 @@ against the geography, coordinates inside France, dates. Every problem becomes
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataFileError
-from .problems import ERROR, WARNING, Problem, from_validation_error, summarise
 from .resources import data_file
 from .text import compact, normalize
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .models import Cluster, ClusterFile, DatasetInfo
+    from .problems import Problem
 
 ENV_DATA = "CLUSTERCTL_DATA"
-_URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$")
+_URL = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$"
 ENV_TODAY = "CLUSTERCTL_TODAY"
 CURRENT_STATUSES = ("active", "probation", "unconfirmed")
 
@@ -43,6 +43,8 @@ def default_path(data: str | None = None) -> str:
 
 def today() -> dt.date:
     """Today's date, or `$CLUSTERCTL_TODAY` (YYYY-MM-DD) so that tests do not age."""
+    import datetime as dt
+
     value = os.environ.get(ENV_TODAY)
     if value:
         try:
@@ -54,104 +56,122 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes with __slots__ rather than dataclasses: these are built on every
+# start-up path, and defining dataclasses costs milliseconds at import time.
+
+
 class Headquarters:
-    city: str
-    department: str | None
-    lat: float
-    lon: float
+    __slots__ = ("city", "department", "lat", "lon")
+
+    def __init__(
+        self, city: str, department: str | None, lat: float, lon: float
+    ) -> None:
+        self.city, self.department, self.lat, self.lon = city, department, lat, lon
 
 
-@dataclass(frozen=True, slots=True)
 class ClusterRecord:
     """A validated cluster, as plain data: what every command works with.
 
     Built from the JSON form of the pydantic model, so that a cached dataset can
     be used without importing pydantic or YAML at all. `record` keeps every
-    field in output order.
+    field in output order; the attributes are the fields code reads most.
     """
 
-    record: dict[str, Any]
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    former_names: tuple[str, ...]
-    kind: str
-    status: str
-    successor: str | None
-    regions: tuple[str, ...]
-    hq: Headquarters
-    sectors: tuple[str, ...]
-    keywords: tuple[str, ...]
-    naf: tuple[str, ...]
-    description: str | None
-    member_types: tuple[str, ...] | None
-    services: tuple[str, ...] | None
-    last_verified: str
+    __slots__ = (
+        "aliases",
+        "description",
+        "former_names",
+        "hq",
+        "id",
+        "keywords",
+        "kind",
+        "last_verified",
+        "member_types",
+        "naf",
+        "name",
+        "record",
+        "regions",
+        "sectors",
+        "services",
+        "status",
+        "successor",
+    )
 
-    @classmethod
-    def from_record(cls, r: dict[str, Any]) -> ClusterRecord:
-        def opt(key: str) -> tuple[str, ...] | None:
-            return None if r.get(key) is None else tuple(r[key])
+    def __init__(self, r: dict[str, Any]) -> None:
+        self.record = r
+        self.id: str = r["id"]
+        self.name: str = r["name"]
+        self.aliases: tuple[str, ...] = tuple(r["aliases"])
+        self.former_names: tuple[str, ...] = tuple(r["former_names"])
+        self.kind: str = r["kind"]
+        self.status: str = r["status"]
+        self.successor: str | None = r["successor"]
+        self.regions: tuple[str, ...] = tuple(r["regions"])
+        self.hq = Headquarters(**r["hq"])
+        self.sectors: tuple[str, ...] = tuple(r["sectors"])
+        self.keywords: tuple[str, ...] = tuple(r["keywords"])
+        self.naf: tuple[str, ...] = tuple(r["naf"])
+        self.description: str | None = r["description"]
+        self.member_types = _optional(r.get("member_types"))
+        self.services = _optional(r.get("services"))
+        self.last_verified: str = r["last_verified"]
 
-        return cls(
-            record=r,
-            id=r["id"],
-            name=r["name"],
-            aliases=tuple(r["aliases"]),
-            former_names=tuple(r["former_names"]),
-            kind=r["kind"],
-            status=r["status"],
-            successor=r["successor"],
-            regions=tuple(r["regions"]),
-            hq=Headquarters(**r["hq"]),
-            sectors=tuple(r["sectors"]),
-            keywords=tuple(r["keywords"]),
-            naf=tuple(r["naf"]),
-            description=r["description"],
-            member_types=opt("member_types"),
-            services=opt("services"),
-            last_verified=r["last_verified"],
-        )
+    def __repr__(self) -> str:
+        return f"ClusterRecord({self.id!r})"
 
 
-@dataclass(frozen=True, slots=True)
+def _optional(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
+
+
 class DatasetHeader:
-    version: str
-    date: str
-    title: str | None
-    licence: str | None
-    kinds: dict[str, dict[str, Any]]
+    __slots__ = ("date", "kinds", "licence", "title", "version")
+
+    def __init__(
+        self,
+        version: str,
+        date: str,
+        title: str | None = None,
+        licence: str | None = None,
+        kinds: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        self.version, self.date, self.title = version, date, title
+        self.licence, self.kinds = licence, kinds or {}
 
 
-@dataclass
 class Dataset:
     """A validated dataset, with the lookups commands need."""
 
-    info: DatasetHeader
-    clusters: tuple[ClusterRecord, ...]
-    source: str
-    _names: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _by_id: dict[str, ClusterRecord] = field(default_factory=dict, repr=False)
+    def __init__(
+        self, info: DatasetHeader, clusters: tuple[ClusterRecord, ...], source: str
+    ) -> None:
+        self.info = info
+        self.clusters = clusters
+        self.source = source
+        self._names: dict[str, list[str]] = {}
+        self._by_id = {c.id: c for c in clusters}
 
-    def __post_init__(self) -> None:
-        self._by_id = {c.id: c for c in self.clusters}
-        # Ids and names come before aliases, aliases before former names, so that
-        # "optitec" shows Optitec although SCS lists it as a former name.
-        for rank in range(3):
-            for cluster in self.clusters:
-                for kind, name in _names_of(cluster):
-                    if _NAME_RANK[kind] != rank:
-                        continue
-                    for key in {normalize(name), compact(name)}:
-                        ids = self._names.setdefault(key, [])
-                        if key and cluster.id not in ids:
-                            ids.append(cluster.id)
+    @property
+    def names(self) -> dict[str, list[str]]:
+        """Folded name -> cluster ids, built on first use (`list` never needs it).
+        Ids and names come before aliases, aliases before former names, so that
+        "optitec" shows Optitec although SCS lists it as a former name."""
+        if not self._names:
+            for rank in range(3):
+                for cluster in self.clusters:
+                    for kind, name in _names_of(cluster):
+                        if _NAME_RANK[kind] != rank:
+                            continue
+                        for key in {normalize(name), compact(name)}:
+                            ids = self._names.setdefault(key, [])
+                            if key and cluster.id not in ids:
+                                ids.append(cluster.id)
+        return self._names
 
     @classmethod
     def from_json(cls, data: dict[str, Any], source: str) -> Dataset:
         header = DatasetHeader(**data["dataset"])
-        clusters = tuple(ClusterRecord.from_record(r) for r in data["clusters"])
+        clusters = tuple(ClusterRecord(r) for r in data["clusters"])
         return cls(header, clusters, source)
 
     @property
@@ -167,7 +187,8 @@ class Dataset:
     def find(self, text: str) -> list[ClusterRecord]:
         """Clusters whose id, name, alias or former name equals `text` once folded;
         when one is named by its id or name, only that one."""
-        ids = self._names.get(normalize(text)) or self._names.get(compact(text)) or []
+        names = self.names
+        ids = names.get(normalize(text)) or names.get(compact(text)) or []
         found = [self._by_id[i] for i in ids]
         key = normalize(text)
         exact = [c for c in found if key in (normalize(c.id), normalize(c.name))]
@@ -175,7 +196,7 @@ class Dataset:
 
     def name_choices(self) -> dict[str, str]:
         """Every searchable name (normalised) -> cluster id, for fuzzy suggestions."""
-        return {key: ids[0] for key, ids in self._names.items()}
+        return {key: ids[0] for key, ids in self.names.items()}
 
     def member_types(self, cluster: ClusterRecord) -> list[str]:
         """The cluster's member types, or its kind's defaults."""
@@ -232,6 +253,8 @@ def _stamp(source: str) -> str | None:
 
 
 def _validated_json(source: str) -> dict[str, Any]:
+    from .problems import ERROR, summarise
+
     model, problems = read_dataset(source)
     errors = [p for p in problems if p.severity == ERROR]
     if errors or model is None:
@@ -259,6 +282,7 @@ def read_dataset_text(
     from pydantic import ValidationError
 
     from .models import Cluster, ClusterFile, DatasetInfo
+    from .problems import ERROR, Problem, from_validation_error
     from .yamlio import LineFinder, parse
 
     raw = parse(text, label)
@@ -352,6 +376,7 @@ def check_clusters(
 ) -> list[Problem]:
     """Checks across records and against the taxonomy and geography."""
     from . import geography
+    from .problems import ERROR, WARNING, Problem
     from .taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
@@ -408,7 +433,7 @@ def check_clusters(
                     WARNING,
                 )
         for j, url in enumerate(cluster.sources):
-            if not _URL.match(url):
+            if not re.match(_URL, url):
                 add((*here, "sources", j), f"not a web address: {url!r}")
         _check_place(cluster, here, add)
         _check_dates(cluster, here, add, now)
@@ -428,6 +453,8 @@ def _check_place(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> Non
 def _check_dates(
     cluster: Cluster, here: tuple[str | int, ...], add: Any, now: dt.date
 ) -> None:
+    from .problems import WARNING
+
     if cluster.last_verified > now:
         add((*here, "last_verified"), f"{cluster.last_verified} is in the future")
     end = cluster.label_term_end

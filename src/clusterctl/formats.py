@@ -8,7 +8,6 @@ Rich is imported only to draw a table or a panel on a terminal.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -197,6 +196,8 @@ def write_delimited(
     header: bool = True,
 ) -> None:
     if fmt is OutputFormat.csv:
+        import csv
+
         writer = csv.writer(out, lineterminator="\n")
         if header:
             writer.writerow(names)

@@ -8,7 +8,6 @@ statuses), and an unknown value is a `UsageError` naming the closest valid ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
@@ -24,16 +23,30 @@ STATUS_GROUPS = {"current": ("active", "probation", "unconfirmed"), "all": STATU
 MEMBER_TYPES = ("startup", "sme", "midcap", "large", "research", "academic", "public")
 
 
-@dataclass
 class Filters:
-    sectors: set[str] = field(default_factory=set)  # expanded with descendants
-    regions: set[str] = field(default_factory=set)
-    cities: set[str] = field(default_factory=set)  # normalised
-    keywords: list[str] = field(default_factory=list)  # normalised
-    member_types: set[str] = field(default_factory=set)
-    statuses: set[str] = field(default_factory=lambda: set(STATUS_GROUPS["current"]))
-    near: Place | None = None
-    radius_km: float | None = None
+    """Resolved filter values (a plain class: it is built on every `list`)."""
+
+    def __init__(
+        self,
+        sectors: set[str] | None = None,  # expanded with descendants
+        regions: set[str] | None = None,
+        cities: set[str] | None = None,  # normalised
+        keywords: list[str] | None = None,  # normalised
+        member_types: set[str] | None = None,
+        statuses: set[str] | None = None,
+        near: Place | None = None,
+        radius_km: float | None = None,
+    ) -> None:
+        self.sectors = sectors or set()
+        self.regions = regions or set()
+        self.cities = cities or set()
+        self.keywords = keywords or []
+        self.member_types = member_types or set()
+        self.statuses = (
+            statuses if statuses is not None else set(STATUS_GROUPS["current"])
+        )
+        self.near = near
+        self.radius_km = radius_km
 
 
 def _did_you_mean(kind: str, value: str, options: Sequence[str]) -> UsageError:
