@@ -148,9 +148,18 @@ class BatchMatcher:
         self._size_parts: dict[Any, Any] = {}
         self._explained: dict[tuple[str, int, int], Any] = {}
         self._hq: Any = None
-        self.postings = self._postings()
+        self._best_vectors: dict[str, Any] = {}
+        self._postings: dict[str, list[tuple[int, float]]] | None = None
 
-    def _postings(self) -> dict[str, list[tuple[int, float]]]:
+    @property
+    def postings(self) -> dict[str, list[tuple[int, float]]]:
+        """Word -> (cluster, weight): built on first use (rows with free text)."""
+        if self._postings is None:
+            self._postings = self._build_postings()
+        return self._postings
+
+    def _build_postings(self) -> dict[str, list[tuple[int, float]]]:
+        self.m.idf  # noqa: B018 - fills the clusters' vocabularies
         post: dict[str, list[tuple[int, float]]] = {}
         for k, profile in enumerate(self.m.profiles):
             for token, weight in profile.bag.items():
@@ -391,15 +400,10 @@ class BatchMatcher:
         sector = self._vector(
             "sector",
             tuple(sorted((k, v[0]) for k, v in c.evidence.items())),
-            lambda: (
-                [score_sector(m.taxonomy, c.evidence, p).score for p in profiles],
-                None,
-            ),
+            lambda: (self._sector_row(c.evidence), None),
         )
         naf = self._vector(
-            "naf",
-            tuple(e.code for e in c.naf),
-            lambda: ([score_naf(m.taxonomy, c.naf, p).score for p in profiles], None),
+            "naf", tuple(e.code for e in c.naf), lambda: (self._naf_row(c.naf), None)
         )
         geo = self._vector(
             "geo", tuple(_place_key(p) for p in c.places), lambda: self._geo_row(c)
@@ -413,6 +417,61 @@ class BatchMatcher:
             ),
         )
         return sector, naf, geo, member
+
+    def _best(self, sector: str) -> Any:
+        """Per cluster, the similarity of its closest sector to `sector`."""
+        vector = self._best_vectors.get(sector)
+        if vector is None:
+            import numpy as np
+
+            tax = self.m.taxonomy
+            vector = np.array([p.best_sector(tax, sector)[0] for p in self.m.profiles])
+            self._best_vectors[sector] = vector
+        return vector
+
+    def _sector_row(self, evidence: dict[str, tuple[float, str, str]]) -> list[float]:
+        """`scoring.score_sector` for every cluster at once: the same operations
+        in the same order, elementwise, so the same numbers."""
+        import numpy as np
+
+        from .scoring import SECTOR_SPREAD, specificity
+
+        miss = np.ones(self.k)
+        top = np.zeros(self.k)
+        for sid in sorted(evidence):
+            value = (
+                evidence[sid][0] * self._best(sid) * specificity(self.m.taxonomy, sid)
+            )
+            miss = miss * (1.0 - value)
+            top = np.maximum(top, value)
+        return ((1.0 - SECTOR_SPREAD) * top + SECTOR_SPREAD * (1.0 - miss)).tolist()
+
+    def _naf_row(self, entries: Sequence[Any]) -> list[float]:
+        """`scoring.score_naf` for every cluster at once (its maximum of candidate
+        values, taken elementwise)."""
+        import numpy as np
+
+        from .scoring import NAF_LEVEL_SCORES, NAF_VIA_SECTOR
+
+        best = np.zeros(self.k)
+        for entry in entries:
+            code = entry.code
+            direct = [
+                max(
+                    (
+                        NAF_LEVEL_SCORES.get(len(pre), 0.6)
+                        if code.startswith(pre)
+                        else 0.5
+                        for pre in p.naf_prefixes_of(code)
+                    ),
+                    default=0.0,
+                )
+                for p in self.m.profiles
+            ]
+            best = np.maximum(best, np.array(direct))
+            for sid, _prefix, _why in self.m.taxonomy.sectors_for_naf(code):
+                best = np.maximum(best, NAF_VIA_SECTOR * self._best(sid))
+        return best.tolist()
 
     def _geo_row(self, c: Company) -> tuple[list[float], Any]:
         """Best site per cluster, as `scoring.score_geo` computes it, in numpy:

@@ -111,9 +111,20 @@ class Matcher:
             key=lambda c: c.id,
         )
         self.profiles = [self._profile(c) for c in self.clusters]
-        self.idf = self._idf()
+        self._idf: dict[str, float] | None = None
 
-    def _profile(self, cluster: Cluster) -> ClusterProfile:
+    @property
+    def idf(self) -> dict[str, float]:
+        """Word rarity across clusters. The clusters' vocabularies (`bag`) are
+        built with it, on first use: a register of NAF codes and places never
+        needs them."""
+        if self._idf is None:
+            for cluster, profile in zip(self.clusters, self.profiles, strict=True):
+                profile.bag.update(self._bag(cluster))
+            self._idf = self._compute_idf()
+        return self._idf
+
+    def _bag(self, cluster: Cluster) -> dict[str, float]:
         bag: dict[str, float] = {}
 
         def add(text: str, weight: float) -> None:
@@ -135,6 +146,9 @@ class Matcher:
                     add(term, BAG_WEIGHTS["sectors"])
         if cluster.description:
             add(cluster.description, BAG_WEIGHTS["description"])
+        return bag
+
+    def _profile(self, cluster: Cluster) -> ClusterProfile:
         return ClusterProfile(
             id=cluster.id,
             sectors=tuple(cluster.sectors),
@@ -145,13 +159,13 @@ class Matcher:
             city=cluster.hq.city,
             member_types=frozenset(self.dataset.member_types(cluster)),
             services=frozenset(self.dataset.services(cluster)),
-            bag=bag,
+            bag={},  # filled with the idf, on first use
             region_relation=region_relations(
                 cluster.regions, self._regions, self._neighbours
             ),
         )
 
-    def _idf(self) -> dict[str, float]:
+    def _compute_idf(self) -> dict[str, float]:
         df: dict[str, int] = {}
         for profile in self.profiles:
             for token in profile.bag:
@@ -161,12 +175,13 @@ class Matcher:
 
     def score(self, company: Company, index: int) -> Match:
         """The reference computation: one company against one cluster."""
+        idf = self.idf
         cp = self.profiles[index]
         geo, km, rel = score_geo(company.places, cp, self._distance)
         criteria = {
             "sector": score_sector(self.taxonomy, company.evidence, cp),
             "naf": score_naf(self.taxonomy, company.naf, cp),
-            "text": score_text(company.tokens, cp, self.idf),
+            "text": score_text(company.tokens, cp, idf),
             "geo": geo,
             "member_type": score_member(company.size, company.looking_for, cp),
         }

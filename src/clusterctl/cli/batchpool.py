@@ -18,7 +18,8 @@ from typing import IO, Any
 
 from clusterctl.formats import OutputFormat
 
-BLOCK_BYTES = 256 * 1024  # about 2,500 SIRENE rows per block of lines
+BLOCK_BYTES = 256 * 1024  # about 3,500 SIRENE rows per block of lines
+FIRST_BLOCK_BYTES = 64 * 1024
 MAX_PENDING = 3  # blocks in flight per worker
 
 #: What a worker needs, set before the fork so that workers inherit it.
@@ -165,14 +166,16 @@ def run_parallel(
 
     from clusterctl.registers import parse_csv_lines
 
-    blocks = _line_blocks(stream)
-    first = next(blocks, None)
+    # A small first block runs here: its values warm the caches the workers
+    # inherit, without keeping them waiting long.
+    first = next(_line_blocks(stream, FIRST_BLOCK_BYTES), None)
     if first is None:
         return
     start, lines = first
     yield process(
         bm, writer, parse_csv_lines(spec, enumerate(lines, start)), top, label
     )
+    blocks = _line_blocks(stream, start=start + len(lines))
     _STATE.update(bm=bm, writer=writer, spec=spec, top=top, label=label)
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init)
     try:
@@ -187,12 +190,14 @@ def run_parallel(
         pool.terminate()
 
 
-def _line_blocks(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
+def _line_blocks(
+    stream: IO[str], size: int = BLOCK_BYTES, start: int = 2
+) -> Iterator[tuple[int, list[str]]]:
     """(first line number, lines) of about BLOCK_BYTES, never ending inside a
     quoted field that spans lines (up to 50 more lines are taken to close it)."""
-    number = 2
+    number = start
     while True:
-        lines = stream.readlines(BLOCK_BYTES)
+        lines = stream.readlines(size)
         if not lines:
             return
         if sum(line.count('"') for line in lines) & 1:
