@@ -244,7 +244,7 @@ def reasons(match: Match, taxonomy: Taxonomy) -> list[dict[str, str]]:
             )
     text_c = match.criteria["text"]
     if text_c.matched:
-        words = [m["word"] for m in text_c.matched[:5]]
+        words = list(dict.fromkeys(m["word"] for m in text_c.matched))[:5]
         out.append(
             {
                 "criterion": "text",
