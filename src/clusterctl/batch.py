@@ -89,6 +89,43 @@ class VectorTable:
         self.extra.clear()
 
 
+class GeoCells:
+    """The output cells of one site (or set of sites) for every cluster:
+    distance, region relation, location eligibility, and ready-made CSV/TSV line
+    endings. Built lazily: a block prints only a few clusters per site."""
+
+    __slots__ = ("_kms", "_tails", "eligible", "km_values", "names", "post", "pre")
+
+    def __init__(
+        self,
+        km_values: list[float],
+        names: list[str],
+        eligible: list[str],
+        pre: dict[str, list[str]],
+        post: dict[str, list[str]],
+    ) -> None:
+        self.km_values, self.names, self.eligible = km_values, names, eligible
+        self.pre, self.post = pre, post
+        self._kms: dict[int, str] = {}
+        self._tails: dict[tuple[str, int], str] = {}
+
+    def km(self, k: int) -> str:
+        """Distance to cluster k's HQ as printed ("" when unknown)."""
+        text = self._kms.get(k)
+        if text is None:
+            value = self.km_values[k]
+            text = self._kms[k] = "" if value != value else "%.1f" % value  # noqa: UP031
+        return text
+
+    def tail(self, sep: str, k: int) -> str:
+        """The last three cells of a CSV (sep ",") or TSV line, and its newline."""
+        text = self._tails.get((sep, k))
+        if text is None:
+            text = self.pre[sep][k] + self.km(k) + self.post[sep][k]
+            self._tails[(sep, k)] = text
+        return text
+
+
 class _RegionCells:
     """For a site's region, per cluster: the region score and the output cells
     that depend on the region only (relation, location eligibility)."""
@@ -512,12 +549,7 @@ class BatchMatcher:
             eligible = [r.eligible[k] for k, r in enumerate(rels)]
             pre = {sep: [r.pre[sep][k] for k, r in enumerate(rels)] for sep in ",\t"}
             post = {sep: [r.post[sep][k] for k, r in enumerate(rels)] for sep in ",\t"}
-        kms = ["" if v != v else "%.1f" % v for v in km.tolist()]  # noqa: UP031
-        tails = {
-            sep: [a + b + z for a, b, z in zip(pre[sep], kms, post[sep], strict=True)]
-            for sep in ",\t"
-        }
-        return value.tolist(), (kms, names, eligible, tails)
+        return value.tolist(), GeoCells(km.tolist(), names, eligible, pre, post)
 
     def _hq_arrays(self) -> tuple[Any, Any, dict[str, _RegionCells]]:
         if self._hq is None:

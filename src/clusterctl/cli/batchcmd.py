@@ -275,13 +275,12 @@ class _Writer:
         floor = self.min_score
         width = len(order[0]) if order else 0
         ranks = [f"{sep}{r}{sep}" for r in range(1, width + 1)]
-        empty_tail = [f"{sep}{sep}{sep}\n"] * len(clusters)
+        empty_tail = f"{sep}{sep}{sep}\n"
         out: list[str] = []
         append = out.append
         sirens, sirets, names, idx = block.sirens, block.sirets, block.names, block.idx
         for i, line in enumerate(block.lines):
-            extra = geo_extra[idx[i][2]]
-            tails = extra[3][sep] if extra else empty_tail
+            cells = geo_extra[idx[i][2]]
             name = names[i]
             head = sep.join(
                 (str(line), quote(sirens[i]), quote(sirets[i]), quote(name))
@@ -295,7 +294,8 @@ class _Writer:
                 k = row_order[r]
                 append(
                     f"{head}{ranks[r]}{clusters[k]}{sep}{score:.2f}{sep}"
-                    f"{sector_ok[r] if sector_ok else ''}{tails[k]}"
+                    f"{sector_ok[r] if sector_ok else ''}"
+                    f"{cells.tail(sep, k) if cells else empty_tail}"
                 )
         return "".join(out)
 
@@ -321,8 +321,7 @@ class _Writer:
         append = rows.append
         sirens, sirets, names = block.sirens, block.sirets, block.names
         for i, line in enumerate(block.lines):
-            extra = geo_extra[block.idx[i][2]]
-            kms, rels, located = extra[:3] if extra else _NO_GEO
+            cells = geo_extra[block.idx[i][2]]
             ident = (str(line), sirens[i], sirets[i], names[i])
             sector_ok = eligible_s[i] if block.has_sector[i] else _NO_SECTOR
             row_scores, row_order, row_score_s = scores[i], order[i], score_s[i]
@@ -334,7 +333,13 @@ class _Writer:
                     ident
                     + ranks[r]
                     + clusters[k]
-                    + (row_score_s[r], sector_ok[r], located[k], kms[k], rels[k])
+                    + (
+                        row_score_s[r],
+                        sector_ok[r],
+                        cells.eligible[k] if cells else "",
+                        cells.km(k) if cells else "",
+                        cells.names[k] if cells else "",
+                    )
                 )
                 if details is not None:
                     row += tuple(f"{details[n][i][r]:.4f}" for n in CRITERIA)
@@ -398,7 +403,7 @@ class _Writer:
         from clusterctl.matching import company_record
 
         prep = self._prepared(block)
-        extra = self.bm.tables["geo"].extra[block.idx[i][2]]
+        cells = self.bm.tables["geo"].extra[block.idx[i][2]]
         statics, weights = self.json_statics, self.weights_r
         has_sector = block.has_sector[i]
         order, scores, raw = prep["order"][i], prep["score"][i], prep["raw"][i]
@@ -407,8 +412,8 @@ class _Writer:
         for r, k in enumerate(order):
             if raw[r] < self.min_score:
                 break
-            if extra:
-                km, rel = extra[0][k] or "null", extra[1][k]
+            if cells:
+                km, rel = cells.km(k) or "null", cells.names[k]
                 located = "true" if rel in ("same", "bordering") else "false"
                 rel = f'"{rel}"'
             else:
@@ -458,14 +463,14 @@ class _Writer:
 
         weights = self.bm.m.weights
         clusters = self.bm.m.clusters
-        extra = self.bm.tables["geo"].extra[block.idx[i][2]]
+        cells = self.bm.tables["geo"].extra[block.idx[i][2]]
         crit = {n: block.criteria[n][i].tolist() for n in CRITERIA}
         out = []
         ranked = zip(block.order[i].tolist(), block.score[i].tolist(), strict=True)
         for r, (k, score) in enumerate(ranked):
             if score < self.min_score:
                 break
-            rel = extra[1][k] if extra else ""
+            rel = cells.names[k] if cells else ""
             values = {n: crit[n][r] for n in CRITERIA}
             sector_ok = (
                 values["sector"] >= SECTOR_ELIGIBLE or values["naf"] >= NAF_ELIGIBLE
@@ -481,8 +486,8 @@ class _Writer:
                         "sector": sector_ok if block.has_sector[i] else None,
                         "location": rel in ("same", "bordering") if rel else None,
                     },
-                    "distance_km": float(extra[0][k])
-                    if extra and extra[0][k]
+                    "distance_km": float(cells.km(k))
+                    if cells and cells.km(k)
                     else None,
                     "region_relation": rel or None,
                     "breakdown": {
@@ -547,7 +552,6 @@ class _Infinite:
         return ""
 
 
-_NO_GEO = (_Infinite(), _Infinite(), _Infinite())
 _NO_SECTOR = _Infinite()
 
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 from clusterctl.formats import OutputFormat
 
 BLOCK_BYTES = 256 * 1024  # about 3,500 SIRENE rows per block of lines
-FIRST_BLOCK_BYTES = 64 * 1024
+FIRST_BLOCK_BYTES = 32 * 1024
 MAX_PENDING = 3  # blocks in flight per worker
 
 #: What a worker needs, set before the fork so that workers inherit it.
