@@ -163,12 +163,6 @@ class Block:
         return len(self.lines)
 
 
-#: Fields that need the general path (free text, sector words, wishes).
-TEXT_FIELDS = ("sectors", "keywords", "description", "looking_for")
-PLACE_FIELDS = ("location", "city", "postal_code", "insee_code", "department", "region")
-SIZE_FIELDS = ("size", "category", "employee_band", "employees")
-
-
 class BatchMatcher:
     """Resolve and score companies in bulk; ranks exactly as `Matcher.match`."""
 

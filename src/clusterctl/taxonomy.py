@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import DataFileError
 from .resources import data_file
-from .text import normalize, stem_phrase
+from .text import stem_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +256,3 @@ def _sector(s: dict[str, Any]) -> Sector:
         synonyms_fr=tuple(s["synonyms_fr"]),
         naf=tuple((c, n) for c, n in s["naf"]),
     )
-
-
-def sector_key(text: str) -> str:
-    """Normalised form of a sector word, as used in messages and caches."""
-    return normalize(text)

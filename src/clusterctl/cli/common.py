@@ -10,7 +10,6 @@ import functools
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -173,9 +172,3 @@ def no_result(message: str) -> None:
     """Exit 1 after a search, filter or show that found nothing."""
     print(f"clusterctl: {message}", file=sys.stderr)
     raise typer.Exit(ExitCode.NO_RESULT)
-
-
-def existing_file(value: str) -> str:
-    if value != "-" and Path(value).is_dir():
-        raise DataFileError(f"{value}: is a directory")
-    return value
