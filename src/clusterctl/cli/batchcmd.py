@@ -18,22 +18,11 @@ import typer
 from clusterctl.errors import ExitCode, UsageError
 from clusterctl.formats import OutputFormat, cell, resolve_format, to_json
 
-from .render import CRITERIA
+from .render import CRITERIA, MATCH_COLUMNS
 
-BATCH_COLUMNS = (
-    "line",
-    "siren",
-    "siret",
-    "company",
-    "rank",
-    "id",
-    "name",
-    "score",
-    "sector_eligible",
-    "location_eligible",
-    "distance_km",
-    "region_relation",
-)
+#: CSV/TSV columns of a batch row: the company's line and identifiers, then the
+#: columns of a single match row up to the criterion scores.
+BATCH_COLUMNS = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:8])
 EXPLAIN_COLUMNS = (*(f"{c}_score" for c in CRITERIA), "reasons")
 
 

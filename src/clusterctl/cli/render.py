@@ -17,8 +17,7 @@ from clusterctl.formats import (
     write_delimited,
     write_yaml,
 )
-
-CRITERIA = ("sector", "naf", "text", "geo", "member_type")
+from clusterctl.scoring import CRITERIA
 
 #: CSV/TSV columns of a match row (batch adds the company's line and identifiers).
 MATCH_COLUMNS = (
