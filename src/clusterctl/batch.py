@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 CHUNK = 4096
 TABLE_LIMIT = 50_000
-EXPLAIN_LIMIT = 500_000
+EXPLAIN_LIMIT = 100_000
 CATEGORY_SIZES = {"PME": "sme", "ETI": "midcap", "GE": "large"}
 #: SIRENE employee bands (tranche d'effectifs) -> our sizes.
 BAND_SIZES = {
@@ -91,10 +91,11 @@ class VectorTable:
 
 class GeoCells:
     """The output cells of one site (or set of sites) for every cluster:
-    distance, region relation, location eligibility, and ready-made CSV/TSV line
-    endings. Built lazily: a block prints only a few clusters per site."""
+    distance, region relation, location eligibility, and CSV/TSV line endings.
+    Text is formatted when printed: a block prints only a few clusters per site,
+    and nothing kept per printed cell can grow with the register."""
 
-    __slots__ = ("_kms", "_tails", "eligible", "km_values", "names", "post", "pre")
+    __slots__ = ("eligible", "km_values", "names", "post", "pre")
 
     def __init__(
         self,
@@ -106,24 +107,16 @@ class GeoCells:
     ) -> None:
         self.km_values, self.names, self.eligible = km_values, names, eligible
         self.pre, self.post = pre, post
-        self._kms: dict[int, str] = {}
-        self._tails: dict[tuple[str, int], str] = {}
 
     def km(self, k: int) -> str:
         """Distance to cluster k's HQ as printed ("" when unknown)."""
-        text = self._kms.get(k)
-        if text is None:
-            value = self.km_values[k]
-            text = self._kms[k] = "" if value != value else "%.1f" % value  # noqa: UP031
-        return text
+        value = self.km_values[k]
+        return "" if value != value else "%.1f" % value  # noqa: UP031
 
     def tail(self, sep: str, k: int) -> str:
-        """The last three cells of a CSV (sep ",") or TSV line, and its newline."""
-        text = self._tails.get((sep, k))
-        if text is None:
-            text = self.pre[sep][k] + self.km(k) + self.post[sep][k]
-            self._tails[(sep, k)] = text
-        return text
+        """The last three cells of a CSV (sep ",") or TSV line, and its newline.
+        Built each time rather than kept: memory must not grow with the rows."""
+        return self.pre[sep][k] + self.km(k) + self.post[sep][k]
 
 
 class _RegionCells:
