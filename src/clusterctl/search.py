@@ -178,6 +178,19 @@ def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluste
     return out[:limit]
 
 
+def find_clusters(dataset: Dataset, name: str) -> list[Cluster]:
+    """Clusters named `name` (id, name, alias or former name); when there is
+    none, a `NotFoundError` that lists the closest names."""
+    from .errors import NotFoundError
+
+    found = dataset.find(name)
+    if found:
+        return found
+    close = suggest_clusters(dataset, name)
+    hint = "; did you mean: " + ", ".join(f"{c.id} ({c.name})" for c in close)
+    raise NotFoundError(f"no cluster named '{name}'{hint if close else ''}")
+
+
 def hit_record(hit: Hit, rank: int) -> dict[str, Any]:
     return {
         "rank": rank,

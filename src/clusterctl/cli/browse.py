@@ -223,18 +223,10 @@ def show(
     """
     from clusterctl.formats import parse_fields, select, write_object
     from clusterctl.records import cluster_record, valid_fields
-    from clusterctl.search import suggest_clusters
+    from clusterctl.search import find_clusters
 
     dataset = get_dataset(ctx, data)
-    found = dataset.find(name)
-    if not found:
-        candidates = suggest_clusters(dataset, name)
-        hint = (
-            "; did you mean: " + ", ".join(f"{c.id} ({c.name})" for c in candidates)
-            if candidates
-            else ""
-        )
-        raise NotFoundError(f"no cluster named '{name}'{hint}")
+    found = find_clusters(dataset, name)
     if len(found) > 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in found)
         raise NotFoundError(f"'{name}' names several clusters: {names}")

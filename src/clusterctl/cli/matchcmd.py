@@ -237,14 +237,9 @@ def _match_one(
 
 
 def _one_cluster(matcher: Any, name: str, ranked: list[Any]) -> Any:
-    from clusterctl.search import suggest_clusters
+    from clusterctl.search import find_clusters
 
-    found = matcher.dataset.find(name)
-    if not found:
-        close = suggest_clusters(matcher.dataset, name)
-        hint = f"; did you mean: {', '.join(c.id for c in close)}" if close else ""
-        raise NotFoundError(f"no cluster named '{name}'{hint}")
-    target = found[0]
+    target = find_clusters(matcher.dataset, name)[0]
     if target.successor:
         warn(f"{target.name} has merged into {target.successor}; scoring that instead")
         target = matcher.dataset.get(target.successor) or target
@@ -277,14 +272,10 @@ def related(
     Example: clusterctl related aerospace-valley
     """
     from clusterctl.related import related_clusters
-    from clusterctl.search import suggest_clusters
+    from clusterctl.search import find_clusters
 
     dataset = get_dataset(ctx, data)
-    found = dataset.find(name)
-    if not found:
-        close = suggest_clusters(dataset, name)
-        hint = f"; did you mean: {', '.join(c.id for c in close)}" if close else ""
-        raise NotFoundError(f"no cluster named '{name}'{hint}")
+    found = find_clusters(dataset, name)
     rows = related_clusters(dataset, found[0])[:limit]
     valid = [
         "rank",
