@@ -256,3 +256,23 @@ def test_worker_processes_give_the_same_output(tmp_path):
     assert runs[0].stdout == runs[1].stdout
     assert sorted(runs[0].stderr.splitlines()) == sorted(runs[1].stderr.splitlines())
     assert runs[0].stdout.count("\n") == 1 + 5 * 12000  # top 5 by default
+
+
+def test_yaml_documents_naf_lists_and_rejects_as_read(runner, tmp_path):
+    docs = tmp_path / "docs.yaml"
+    docs.write_text(
+        "name: A\nsectors: [drones]\n---\nname: B\nsectors: [biotech]\n",
+        encoding="utf-8",
+    )
+    result = run_batch(runner, docs, "-f", "csv", "--top", "1")
+    assert result.exit_code == 0
+    assert [r["line"] for r in csv_rows(result.stdout)] == ["1", "4"]
+    register = tmp_path / "r.csv"
+    register.write_bytes(b"name,naf,location\r\nA,30.30Z;72.11Z,Toulouse\r\nbad\r\n")
+    rejects = tmp_path / "rejects.csv"
+    result = run_batch(
+        runner, register, "-f", "csv", "--top", "1", "--rejects", str(rejects)
+    )
+    assert "unknown NAF" not in result.stderr
+    assert csv_rows(result.stdout)[0]["id"] == "aerospace-valley"
+    assert rejects.read_bytes() == b"bad\r\n"

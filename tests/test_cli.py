@@ -467,3 +467,65 @@ def test_related(runner, small):
     rows = json.loads(result.stdout)
     assert rows[0]["id"] == "systematic-paris-region"
     assert "cybersecurity" in rows[0]["shared_sectors"]
+
+
+# ------------------------------------------------------------------ edge cases
+def test_codes_written_as_numbers_keep_their_zeros(runner, small, tmp_path):
+    cases = [
+        ("location: {postal_code: 06000}", "Nice"),
+        ("location: {city: Saint-Denis, department: 93}", "Saint-Denis"),
+        ("location: 75", None),
+    ]
+    for location, city in cases:
+        path = tmp_path / "p.yaml"
+        path.write_text(f"name: A\nsectors: [drones]\n{location}\n", encoding="utf-8")
+        result = runner.invoke(app, ["match", str(path), "-d", small, "-f", "json"])
+        assert result.exit_code == 0, result.stderr
+        place = json.loads(result.stdout)["company"]["location"]
+        assert place["region"] in ("Provence-Alpes-Côte d'Azur", "Île-de-France")
+        if city:
+            assert place["city"] == city
+
+
+def test_class_level_naf_code_keeps_its_sectors(runner, small):
+    result = runner.invoke(app, ["naf", "30.30", "-d", small, "-f", "json"])
+    assert "aerospace" in [s["id"] for s in json.loads(result.stdout)["sectors"]]
+
+
+def test_fields_with_sub_fields_expand_in_csv(runner, small):
+    result = runner.invoke(app, ["list", "-d", small, "-f", "csv", "--fields", "id,hq"])
+    assert result.stdout.splitlines()[0] == "id,hq.city,hq.department,hq.lat,hq.lon"
+    sort = runner.invoke(app, ["list", "-d", small, "--sort", "hq"])
+    assert sort.exit_code == 2
+    assert "sort by one of hq.city" in sort.stderr
+
+
+def test_info_on_an_empty_dataset(runner, tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text(
+        "dataset: {version: '1', date: 2026-01-01}\nclusters: []\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["info", "-d", str(path), "-f", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["clusters"] == 0
+    match = runner.invoke(
+        app, ["match", str(EXAMPLES / "fintech-paris.yaml"), "-d", str(path)]
+    )
+    assert match.exit_code == 1
+    assert "no current cluster" in match.stderr
+
+
+def test_dataset_checks_follow_the_date(runner, small, tmp_path):
+    text = Path(small).read_text(encoding="utf-8")
+    path = tmp_path / "future.yaml"
+    path.write_text(
+        text.replace("last_verified: 2025-07-01", "last_verified: 2027-03-01", 1),
+        encoding="utf-8",
+    )
+    later = runner.invoke(
+        app, ["list", "-d", str(path)], env={"CLUSTERCTL_TODAY": "2027-06-01"}
+    )
+    assert later.exit_code == 0
+    now = runner.invoke(app, ["list", "-d", str(path)])
+    assert now.exit_code == 2
+    assert "2027-03-01 is in the future" in now.stderr

@@ -151,3 +151,19 @@ def test_api_match_and_match_many():
     assert "error" in records[1]
     with pytest.raises(ProfileError):
         match({"name": "X", "colour": "red", "naf": "62"})
+
+
+def test_api_weights_follow_the_cli_rules():
+    result = match(
+        {"name": "A", "sectors": ["biotech"], "location": "Lyon"},
+        dataset=SMALL,
+        weights={"sector": 1},
+    )
+    assert sum(result["weights"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert 0 <= result["matches"][0]["score"] <= 100
+    from clusterctl.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown criterion 'bogus'"):
+        match(
+            {"name": "A", "sectors": ["biotech"]}, dataset=SMALL, weights={"bogus": 1}
+        )

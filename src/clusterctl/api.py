@@ -33,12 +33,10 @@ def matcher(
 
     if not isinstance(dataset, Dataset):
         dataset = load_dataset(dataset)
-    if isinstance(weights, str) or weights is None:
-        weights = parse_weights(weights)
-    else:
-        total = sum(weights.values())
-        weights = {k: v / total for k, v in {**parse_weights(None), **weights}.items()}
-    return Matcher(dataset, weights)
+    if not isinstance(weights, str) and weights is not None:
+        # the same rules as --weights: known criteria, numbers >= 0, normalised
+        weights = ",".join(f"{name}={value}" for name, value in weights.items())
+    return Matcher(dataset, parse_weights(weights))
 
 
 def match(
@@ -48,10 +46,11 @@ def match(
     top: int = 5,
     min_score: float = 0.0,
     weights: Mapping[str, float] | str | None = None,
-    explain: bool = True,
+    explain: bool = False,
     using: Matcher | None = None,
 ) -> dict[str, Any]:
-    """Rank clusters for one company: a profile mapping or a YAML/JSON file path."""
+    """Rank clusters for one company: a profile mapping or a YAML/JSON file path.
+    `explain=True` gives every match's full detail, as `--explain` does."""
     from .matching import match_result
     from .profiles import resolve_profile
 

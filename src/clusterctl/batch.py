@@ -27,6 +27,7 @@ from .scoring import (
     score_naf,
     score_sector,
     score_text,
+    site_point,
     total,
 )
 
@@ -305,6 +306,12 @@ class BatchMatcher:
             company.sectors_resolved[word] = ids
             for sid in ids:
                 company.add_evidence(sid, "sectors", word)
+            if not ids:
+                company.warn(
+                    "unknown_sector",
+                    f"sector '{word}' is not in the "
+                    "taxonomy; it is used as a keyword only",
+                )
             self._add_tokens(company, "sectors", word)
         for keyword in _split(fields.get("keywords")):
             company.keywords.append(keyword)
@@ -340,14 +347,18 @@ class BatchMatcher:
                 company.add_evidence(sid, source, term)
         self._add_tokens(company, source, text)
 
-    def _add_naf(self, company: Company, code: str, nomenclature: str | None) -> None:
+    def _add_naf(self, company: Company, value: str, nomenclature: str | None) -> None:
         if nomenclature:
             company.warn(
                 "naf_rev1",
-                f"NAF '{code}' is in nomenclature {nomenclature}, "
+                f"NAF '{value}' is in nomenclature {nomenclature}, "
                 "not NAF rev. 2; NAF left out",
             )
             return
+        for code in _split(value):  # a register may list several codes
+            self._add_naf_code(company, code)
+
+    def _add_naf_code(self, company: Company, code: str) -> None:
         if code not in self._naf_cache:
             probe = Company(name=None)
             resolve_naf_codes(probe, self.m.taxonomy, [code])
@@ -475,7 +486,7 @@ class BatchMatcher:
         values, taken elementwise)."""
         import numpy as np
 
-        from .scoring import NAF_LEVEL_SCORES, NAF_VIA_SECTOR
+        from .scoring import NAF_LEVEL_SCORES, NAF_PARTIAL_SCORES, NAF_VIA_SECTOR
 
         best = np.zeros(self.k)
         for entry in entries:
@@ -485,7 +496,7 @@ class BatchMatcher:
                     (
                         NAF_LEVEL_SCORES.get(len(pre), 0.6)
                         if code.startswith(pre)
-                        else 0.5
+                        else NAF_PARTIAL_SCORES.get(len(code), 0.5)
                         for pre in p.naf_prefixes_of(code)
                     ),
                     default=0.0,
@@ -513,8 +524,9 @@ class BatchMatcher:
         sites = []
         for place in c.places:
             rel = table.get(place.region or "", table[""])
-            if place.lat is not None and place.lon is not None:
-                km = _haversine(place.lat, place.lon, hq_lat, hq_lon)
+            lat, lon = site_point(place)
+            if lat is not None and lon is not None:
+                km = _haversine(lat, lon, hq_lat, hq_lon)
                 closeness = np.exp(-km / GEO_DISTANCE_KM)
             else:
                 km = np.full(self.k, np.nan)

@@ -49,7 +49,7 @@ def _code_stamp() -> int:
     return newest
 
 
-def _ident(source: str, kind: str) -> str | None:
+def _ident(source: str, kind: str, extra: str = "") -> str | None:
     """Everything the cached result depends on, as one string."""
     try:
         stat = os.stat(source)
@@ -63,11 +63,12 @@ def _ident(source: str, kind: str) -> str | None:
             str(stat.st_size),
             str(FORMAT),
             str(_code_stamp()),
+            extra,
         )
     )
 
 
-def cached(source: str, kind: str, build: Callable[[], Any]) -> Any:
+def cached(source: str, kind: str, build: Callable[[], Any], extra: str = "") -> Any:
     """`build()`'s JSON-able result for `source`, from the cache when fresh.
 
     The file name comes from a CRC of the identity (cheap to compute at start-up,
@@ -76,7 +77,7 @@ def cached(source: str, kind: str, build: Callable[[], Any]) -> Any:
     import zlib
 
     folder = cache_dir()
-    ident = _ident(source, kind) if folder and source != "-" else None
+    ident = _ident(source, kind, extra) if folder and source != "-" else None
     if ident is None or folder is None:
         return build()
     path = folder / f"{kind}-{zlib.crc32(ident.encode('utf-8')):08x}.json"

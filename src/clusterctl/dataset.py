@@ -235,7 +235,11 @@ def load_dataset(path: str | None = None) -> Dataset:
     stamp = _stamp(source)
     if stamp is not None and stamp in _CACHE:
         return _CACHE[stamp]
-    data = cached(source, "dataset", lambda: _validated_json(source))
+    # The checks depend on the date (nothing verified in the future): so does
+    # the cached result.
+    data = cached(
+        source, "dataset", lambda: _validated_json(source), extra=today().isoformat()
+    )
     dataset = Dataset.from_json(data, source)
     if stamp is not None:
         _CACHE[stamp] = dataset
@@ -249,7 +253,7 @@ def _stamp(source: str) -> str | None:
         stat = os.stat(source)
     except OSError:
         return None
-    return f"{source}|{stat.st_mtime_ns}|{stat.st_size}"
+    return f"{source}|{stat.st_mtime_ns}|{stat.st_size}|{os.environ.get(ENV_TODAY)}"
 
 
 def _validated_json(source: str) -> dict[str, Any]:

@@ -163,7 +163,7 @@ def write_rows(
         write_yaml(rows, out)
     else:
         flat = [flatten(r) for r in rows]
-        names = list(columns) if columns else field_names(rows)
+        names = _leaf_columns(columns, flat) if columns else field_names(rows)
         if fmt is OutputFormat.table:
             write_table(
                 names,
@@ -174,6 +174,24 @@ def write_rows(
         else:
             write_delimited(names, flat, out, fmt, header=header)
     return len(rows)
+
+
+def _leaf_columns(
+    columns: Sequence[str], flat: Sequence[Mapping[str, Any]]
+) -> list[str]:
+    """Columns for CSV, TSV and tables: a field holding sub-fields (`hq`) becomes
+    its dotted columns (`hq.city`, `hq.department`, ...)."""
+    names: list[str] = []
+    for column in columns:
+        if any(column in row for row in flat):
+            names.append(column)
+            continue
+        prefix = column + "."
+        subs = list(
+            dict.fromkeys(k for row in flat for k in row if k.startswith(prefix))
+        )
+        names.extend(subs or [column])
+    return names
 
 
 def _write_json_array(rows: Sequence[Any], out: IO[str]) -> None:

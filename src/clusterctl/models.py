@@ -190,19 +190,39 @@ def _as_list(value: Any) -> Any:
     return value
 
 
-def _as_code(value: Any) -> Any:
-    """YAML reads `postal_code: 06000` as the number 6000: restore the string."""
-    if isinstance(value, bool):
+def _as_code(width: int) -> Any:
+    """A code written as a bare number (`postal_code: 31000`, `department: 6`)
+    becomes text, zero-padded to the code's usual width. (Numbers with a leading
+    zero, such as `06000`, are kept as text by the YAML loader itself.)"""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return value
+        return f"{value:0{width}d}"
+
+    return convert
+
+
+def _as_place(value: Any) -> Any:
+    """`location: 75` is a département, `location: 971` an overseas one and
+    `location: 31000` a postal code."""
+    if isinstance(value, bool) or not isinstance(value, int):
         return value
-    if isinstance(value, int):
-        return f"{value:05d}" if value < 100000 else str(value)
-    return value
+    return (
+        f"{value:02d}"
+        if value < 100
+        else str(value)
+        if value < 1000
+        else (f"{value:05d}")
+    )
 
 
 FreeList = Annotated[
     list[Annotated[Text, Field(max_length=500)]], BeforeValidator(_as_list)
 ]
-Code = Annotated[str | None, BeforeValidator(_as_code)]
+Code = Annotated[str | None, BeforeValidator(_as_code(5))]
+Department = Annotated[str | None, BeforeValidator(_as_code(2))]
+Identifier = Annotated[str | None, BeforeValidator(_as_code(1))]
 
 
 class Location(Strict):
@@ -211,7 +231,7 @@ class Location(Strict):
     city: Text | None = Field(default=None, max_length=200)
     postal_code: Code = Field(default=None, max_length=40)
     insee_code: Code = Field(default=None, max_length=10)
-    department: Code = Field(default=None, max_length=60)
+    department: Department = Field(default=None, max_length=60)
     region: Text | None = Field(default=None, max_length=100)
 
 
@@ -222,14 +242,17 @@ class Profile(Strict):
     """A company as a user describes it (`clusterctl init` writes a template)."""
 
     name: Text | None = Field(default=None, max_length=300)
-    siren: Code = Field(default=None, max_length=20)
-    siret: Code = Field(default=None, max_length=20)
+    siren: Identifier = Field(default=None, max_length=20)
+    siret: Identifier = Field(default=None, max_length=20)
     description: Text | None = Field(default=None, max_length=20000)
     sectors: FreeList = []
     keywords: FreeList = []
     naf: FreeList = []
-    location: Annotated[LocationInput | None, BeforeValidator(_as_code)] = None
-    locations: Annotated[list[LocationInput], BeforeValidator(_as_list)] = []
+    location: Annotated[LocationInput | None, BeforeValidator(_as_place)] = None
+    locations: Annotated[
+        list[Annotated[LocationInput, BeforeValidator(_as_place)]],
+        BeforeValidator(_as_list),
+    ] = []
     size: MemberType | None = None
     employees: int | None = Field(default=None, ge=0)
     looking_for: FreeList = []

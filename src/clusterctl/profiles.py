@@ -437,7 +437,7 @@ def resolve_looking_for(company: Company, wants: Sequence[str]) -> None:
 
 
 def _warn_if_thin(company: Company) -> None:
-    if not company.evidence and len(company.tokens) < 3:
+    if not company.evidence and not company.naf and len(company.tokens) < 3:
         company.warn(
             "thin_profile",
             "the profile names no known sector, NAF code or "

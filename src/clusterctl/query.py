@@ -100,7 +100,10 @@ def resolve_choice(
     for value in values:
         key = normalize(value).replace(" ", "-")
         if key not in choices:
-            raise _did_you_mean(kind, value, _close(value, choices))
+            close = _close(value, choices)
+            if close:
+                raise _did_you_mean(kind, value, close)
+            raise UsageError(f"unknown {kind} '{value}' (valid: {', '.join(choices)})")
         out.add(key)
     return out
 

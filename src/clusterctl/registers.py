@@ -322,7 +322,7 @@ def _records(
     width: int,
     sep: str,
     bad: set[int],
-    starts: deque[tuple[int, int]],
+    starts: deque[tuple[int, int, str]],
     strays: list[tuple[int, str]],
 ) -> Iterator[str]:
     """Whole CSV records, one per item, noting each one's first line and length
@@ -353,7 +353,7 @@ def _records(
         if not pending and (
             not count & 1 or len(next(csv.reader([line], delimiter=sep))) == width
         ):
-            starts.append((number, 1))
+            starts.append((number, 1, line))
             yield line
             continue
         pending.append((number, line))
@@ -361,7 +361,7 @@ def _records(
         if len(pending) > 1 and not quotes & 1:
             record = "".join(text for _, text in pending)
             if len(next(csv.reader([record], delimiter=sep))) == width:
-                starts.append((pending[0][0], len(pending)))
+                starts.append((pending[0][0], len(pending), record))
                 yield record
             else:  # the first line's quote was stray; read the others again
                 strays.append(pending[0])
@@ -413,7 +413,7 @@ def parse_csv_lines(
     sep, width, layout, columns = spec.sep, spec.width, spec.layout, spec.layout.columns
     needs_finish, ident = spec.needs_finish, spec.ident
     bad: set[int] = set()
-    starts: deque[tuple[int, int]] = deque()
+    starts: deque[tuple[int, int, str]] = deque()
     strays: list[tuple[int, str]] = []
     reader = csv.reader(
         _records(numbered, width, sep, bad, starts, strays), delimiter=sep, strict=False
@@ -424,38 +424,30 @@ def parse_csv_lines(
         except StopIteration:
             break
         except csv.Error as exc:  # a field over the size limit
-            line, _ = starts.popleft()
-            yield Reject(line, f"unreadable row ({exc})")
+            line, _, text = starts.popleft()
+            yield Reject(line, f"unreadable row ({exc})", text)
             continue
-        line, length = starts.popleft()
+        line, length, text = starts.popleft()
         if strays and strays[0][0] < line:
             yield from _stray_rejects(strays, line)
         if len(cells) != width:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 continue
             if bad and _bad_between(bad, line, line + length - 1):
-                yield Reject(
-                    line, "undecodable bytes (try --encoding latin-1)", sep.join(cells)
-                )
+                yield Reject(line, "undecodable bytes (try --encoding latin-1)", text)
             else:
-                yield Reject(
-                    line, f"{len(cells)} columns, expected {width}", sep.join(cells)
-                )
+                yield Reject(line, f"{len(cells)} columns, expected {width}", text)
             continue
         if bad and _bad_between(bad, line, line + length - 1):
-            yield Reject(
-                line, "undecodable bytes (try --encoding latin-1)", sep.join(cells)
-            )
+            yield Reject(line, "undecodable bytes (try --encoding latin-1)", text)
             continue
         if needs_finish:
             fields = {k: v for i, k in columns if (v := cells[i].strip())}
-            yield _finish(line, fields, sep.join(cells))
+            yield _finish(line, fields, text)
         elif _any_value(cells, ident):
             yield Row(line, cells=cells, layout=layout)
         else:
-            yield Reject(
-                line, "neither a name nor an identifier (siren, siret)", sep.join(cells)
-            )
+            yield Reject(line, "neither a name nor an identifier (siren, siret)", text)
     yield from _stray_rejects(strays, None)
 
 
@@ -465,7 +457,7 @@ def _stray_rejects(
     """Rejects for lines with a quote that never closes, up to line `before`."""
     while strays and (before is None or strays[0][0] < before):
         line, text = strays.pop(0)
-        yield Reject(line, "a quote that is never closed", text.rstrip("\r\n"))
+        yield Reject(line, "a quote that is never closed", text)
 
 
 def _any_value(cells: list[str], indexes: list[int]) -> bool:
@@ -583,10 +575,11 @@ def _read_ndjson(stream: IO[str]) -> Iterator[Event]:
 
 
 def _read_yaml(stream: IO[str], label: str) -> Iterator[Event]:
-    """A YAML list of profiles, or a stream of documents (one profile each)."""
+    """A YAML list of profiles, or a stream of documents (one profile each).
+    Each profile is built on its own, so a bad one is rejected by its line."""
     import yaml
 
-    from .yamlio import MAX_BYTES, parse
+    from .yamlio import MAX_BYTES, check_document, strict_loader, yaml_error
 
     text = stream.read(MAX_BYTES + 1)
     if len(text) > MAX_BYTES:
@@ -598,12 +591,12 @@ def _read_yaml(stream: IO[str], label: str) -> Iterator[Event]:
     if bad:
         line = text[: bad.start()].count("\n") + 1
         raise DataFileError(f"{label}:{line}: not valid text; try --encoding latin-1")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    parse(text, label)  # size, depth and alias checks with a file:line error
+    check_document(text, label)  # alias bombs and oversized documents
+    loader = strict_loader()
     try:
         docs = list(yaml.compose_all(text, Loader=loader))
     except yaml.YAMLError as exc:
-        raise DataFileError(f"{label}: invalid YAML: {exc}") from None
+        raise DataFileError(yaml_error(exc, label, text)) from None
     items: list[Any] = []
     for doc in docs:
         if isinstance(doc, yaml.SequenceNode):
@@ -612,12 +605,14 @@ def _read_yaml(stream: IO[str], label: str) -> Iterator[Event]:
             items.append(doc)
     for node in items:
         line = node.start_mark.line + 1
-        value = yaml.load(yaml.serialize(node), Loader=loader)
-        if not isinstance(value, dict):
-            yield Reject(line, "expected a mapping of profile fields", str(value)[:200])
+        raw = text[node.start_mark.index : node.end_mark.index]
+        try:
+            value = yaml.load(yaml.serialize(node), Loader=loader)
+        except yaml.YAMLError as exc:
+            reason = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+            yield Reject(line, f"invalid YAML: {reason}", raw)
             continue
-        yield Row(
-            line,
-            {"_profile": value},
-            json.dumps(value, ensure_ascii=False, default=str),
-        )
+        if not isinstance(value, dict):
+            yield Reject(line, "expected a mapping of profile fields", raw)
+            continue
+        yield Row(line, {"_profile": value}, raw)

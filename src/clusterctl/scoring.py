@@ -44,6 +44,8 @@ RELATION_SCORES = {
     "cousin": 0.25,
 }
 NAF_LEVEL_SCORES = {6: 1.0, 5: 1.0, 4: 0.85, 2: 0.6}
+#: The company gives a class, group or division holding one of the cluster's codes.
+NAF_PARTIAL_SCORES = {5: 0.9, 4: 0.75, 2: 0.5}
 #: Share of the noisy-OR (vs the best single match) in the sector criterion.
 SECTOR_SPREAD = 0.3
 #: Factor for a broad sector (one with sub-sectors) on the company's side.
@@ -183,8 +185,8 @@ def score_naf(
         for prefix in cluster.naf_prefixes_of(code):
             if code.startswith(prefix):
                 value = NAF_LEVEL_SCORES.get(len(prefix), 0.6)
-            else:  # a shorter code than the cluster's ("62" for "62.01Z")
-                value = 0.5
+            else:  # a shorter code than the cluster's ("62.01" for "62.01Z")
+                value = NAF_PARTIAL_SCORES.get(len(code), 0.5)
             if value > best:
                 best = value
                 matched = [
@@ -268,6 +270,14 @@ def geo_value(
     return value, km, rel
 
 
+def site_point(place: Place) -> tuple[float | None, float | None]:
+    """Where a site is, for distances: nowhere precise when only its region is
+    known (a region's representative point says nothing of the company's)."""
+    if place.resolved_from == "region":
+        return None, None
+    return place.lat, place.lon
+
+
 def score_geo(
     places: Sequence[Place], cluster: ClusterProfile, distance: Any
 ) -> tuple[Criterion, float | None, str | None]:
@@ -277,9 +287,9 @@ def score_geo(
         return Criterion(False), None, None
     best, best_km, best_rel, best_place = -1.0, None, None, None
     for place in places:
-        value, km, rel = geo_value(
-            place.region, place.lat, place.lon, cluster, distance
-        )
+        lat, lon = site_point(place)
+        value, km, rel = geo_value(place.region, lat, lon, cluster, distance)
+
         if value > best:
             best, best_km, best_rel, best_place = value, km, rel, place
     assert best_place is not None

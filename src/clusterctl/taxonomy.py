@@ -43,6 +43,7 @@ class Taxonomy:
     _relations: dict[tuple[str, str], str | None] = field(default_factory=dict)
     compact_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     longest_from: dict[str, int] = field(default_factory=dict)
+    _naf_memo: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         kids: dict[str, list[str]] = {}
@@ -151,8 +152,29 @@ class Taxonomy:
     def sectors_for_naf(self, code: str) -> list[tuple[str, str, str]]:
         """(sector id, matching prefix, why) for a parsed NAF code; the most
         specific prefix that any sector claims wins, so `30.30Z` goes to
-        aerospace even if another sector claims all of division 30."""
-        for end in (len(code), 5, 4, 2):
+        aerospace even if another sector claims all of division 30. A class,
+        group or division (`30.30`, `30.3`, `30`) that no sector claims as such
+        takes the sectors of the codes under it."""
+        found = self._naf_memo.get(code)
+        if found is None:
+            found = self._naf_memo[code] = self._sectors_for_naf(code)
+        return found
+
+    def _sectors_for_naf(self, code: str) -> list[tuple[str, str, str]]:
+        hits = self.naf_prefixes.get(code)
+        if hits:
+            return [(sid, code, note) for sid, note in hits]
+        if len(code) < 6:
+            below: dict[str, tuple[str, str, str]] = {}
+            for claimed in sorted(self.naf_prefixes):
+                if claimed.startswith(code):
+                    for sid, note in self.naf_prefixes[claimed]:
+                        below.setdefault(sid, (sid, claimed, note))
+            if below:
+                return list(below.values())
+        for end in (5, 4, 2):
+            if end >= len(code):
+                continue
             prefix = code[:end]
             hits = self.naf_prefixes.get(prefix)
             if hits:

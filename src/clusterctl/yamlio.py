@@ -93,6 +93,14 @@ def _loader_class() -> Any:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class StrictLoader(base):  # type: ignore[misc, valid-type]
+        def construct_yaml_int(self, node: Any) -> Any:
+            # YAML 1.1 reads 06000 as octal 3072: a number with a leading zero
+            # is a code here (postal code, département, INSEE code), kept as text.
+            text = str(node.value).replace("_", "")
+            if len(text) > 1 and text[0] == "0" and text.isdigit():
+                return text
+            return super().construct_yaml_int(node)
+
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             try:
                 return super().construct_object(node, deep)
@@ -128,7 +136,28 @@ def _loader_class() -> Any:
                     seen.add(key)
             return super().construct_mapping(node, deep)
 
+    StrictLoader.add_constructor(
+        "tag:yaml.org,2002:int", StrictLoader.construct_yaml_int
+    )
     return StrictLoader
+
+
+def strict_loader() -> Any:
+    """The loader every user file is read with (see `_loader_class`)."""
+    return _loader_class()
+
+
+def yaml_error(exc: Any, label: str, text: str) -> str:
+    """A YAML error as one line naming the file and line."""
+    return _yaml_message(exc, label, text)
+
+
+def check_document(text: str, label: str) -> None:
+    """Refuse alias bombs and documents with too many values, before building."""
+    if text.count("*") > MAX_ALIASES and _count_aliases(text, label) > MAX_ALIASES:
+        raise DataFileError(f"{label}: too many YAML aliases (more than {MAX_ALIASES})")
+    if len(text) > 1_000_000:
+        _count_nodes(text, label)
 
 
 def parse(text: str, label: str) -> Any:
@@ -136,10 +165,7 @@ def parse(text: str, label: str) -> Any:
     bombs and documents with too many values."""
     import yaml
 
-    if text.count("*") > MAX_ALIASES and _count_aliases(text, label) > MAX_ALIASES:
-        raise DataFileError(f"{label}: too many YAML aliases (more than {MAX_ALIASES})")
-    if len(text) > 1_000_000:
-        _count_nodes(text, label)
+    check_document(text, label)
     try:
         data = yaml.load(text, Loader=_loader_class())
     except yaml.YAMLError as exc:

@@ -41,8 +41,8 @@ class Stats:
         self.skipped += result.skipped
         self.warned += result.warned
         if reject_out:
-            for raw in result.rejected:
-                reject_out.write(raw + "\n")
+            for raw in result.rejected:  # as read, line endings included
+                reject_out.write(raw if raw.endswith("\n") else raw + "\n")
 
 
 def run_batch(
@@ -214,6 +214,7 @@ class _Writer:
                         v.replace("\\", "\\\\")
                         .replace("\t", "\\t")
                         .replace("\n", "\\n")
+                        .replace("\r", "\\r")
                         for v in row
                     )
                     + "\n"

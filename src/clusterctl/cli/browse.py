@@ -188,18 +188,28 @@ def _sorted(
     if key not in valid:
         raise UsageError(f"cannot sort by '{key}'; valid fields: {', '.join(valid)}")
 
-    def sort_key(row: dict[str, Any]) -> tuple[int, Any, str]:
-        value = flatten(row).get(key)
+    flat = [flatten(row) for row in rows]
+    if all(key not in f for f in flat) and any(
+        k.startswith(key + ".") for f in flat for k in f
+    ):
+        subs = sorted({k for f in flat for k in f if k.startswith(key + ".")})
+        raise UsageError(
+            f"cannot sort by '{key}', which has sub-fields; "
+            f"sort by one of {', '.join(subs)}"
+        )
+
+    def value_of(i: int) -> Any:
+        value = flat[i].get(key)
         if isinstance(value, list):
             value = ";".join(map(str, value))
-        if value is None:
-            return (1, "", row["id"])
-        return (0, _norm(value) if isinstance(value, str) else value, row["id"])
+        return _norm(value) if isinstance(value, str) else value
 
-    missing_last = sorted(rows, key=sort_key, reverse=reverse)
-    if reverse:  # keep missing values last in both directions
-        missing_last.sort(key=lambda r: flatten(r).get(key) is None)
-    return missing_last
+    # Ties keep id order in both directions; missing values come last.
+    order = sorted(range(len(rows)), key=lambda i: rows[i]["id"])
+    present = [i for i in order if value_of(i) is not None]
+    missing = [i for i in order if value_of(i) is None]
+    present.sort(key=value_of, reverse=reverse)
+    return [rows[i] for i in present + missing]
 
 
 @app.command()
@@ -420,8 +430,8 @@ def info(
         "clusters": len(dataset.clusters),
         "by_status": dict(sorted(statuses.items())),
         "last_verified": {
-            "oldest": min(c.last_verified for c in dataset.clusters),
-            "newest": max(c.last_verified for c in dataset.clusters),
+            "oldest": min((c.last_verified for c in dataset.clusters), default=None),
+            "newest": max((c.last_verified for c in dataset.clusters), default=None),
         },
         "distinct_sources": len(sources),
         "bundled_data_licences": BUNDLED_LICENCES,

@@ -169,6 +169,8 @@ def match(
         raise UsageError("give a PROFILE file, or --batch FILE for a register")
     dataset = get_dataset(ctx, data)
     matcher = Matcher(dataset, parse_weights(weights), include_merged=False)
+    if not matcher.clusters:
+        raise NotFoundError(f"{dataset.source}: no current cluster to match against")
     if batch is not None:
         from .batchcmd import run_batch
 
