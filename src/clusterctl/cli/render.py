@@ -13,9 +13,8 @@ from typing import IO, Any
 from clusterctl.formats import (
     OutputFormat,
     resolve_format,
-    to_json,
     write_delimited,
-    write_yaml,
+    write_object,
 )
 from clusterctl.scoring import CRITERIA
 
@@ -66,12 +65,8 @@ def write_match(
     header: bool = True,
 ) -> None:
     fmt = resolve_format(fmt, out)
-    if fmt is OutputFormat.json:
-        out.write(to_json(result, indent=2) + "\n")
-    elif fmt is OutputFormat.ndjson:
-        out.write(to_json(result) + "\n")
-    elif fmt is OutputFormat.yaml:
-        write_yaml(result, out)
+    if fmt in (OutputFormat.json, OutputFormat.ndjson, OutputFormat.yaml):
+        write_object(result, fmt, out)
     elif fmt in (OutputFormat.csv, OutputFormat.tsv):
         rows = [match_row(m) for m in result["matches"]]
         write_delimited(MATCH_COLUMNS, rows, out, fmt, header=header)
