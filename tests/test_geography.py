@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clusterctl import geography as geo
+from clusterctl.geography import gazetteer
 from clusterctl.text import normalize
 
 REGION_NAMES = (
@@ -208,7 +209,7 @@ def test_unknown_department_is_none(text: str) -> None:
 
 
 def test_regions_and_departements_do_not_load_the_gazetteer() -> None:
-    geo._gazetteer.cache_clear()
+    gazetteer.load_gazetteer.cache_clear()
     geo.resolve_region("Bretagne")
     geo.resolve_department("Finistère")
     geo.regions()
@@ -216,7 +217,7 @@ def test_regions_and_departements_do_not_load_the_gazetteer() -> None:
     geo.are_neighbours("Bretagne", "Normandie")
     geo.in_france(48.39, -4.49)
     geo.resolve_place("Finistère")
-    assert geo._gazetteer.cache_info().currsize == 0
+    assert gazetteer.load_gazetteer.cache_info().currsize == 0
 
 
 # --- Communes -------------------------------------------------------------------------

@@ -40,7 +40,12 @@ def _code_stamp() -> int:
     from .resources import data_file
 
     here = Path(__file__).resolve().parent
-    paths = [e.path for e in os.scandir(here) if e.name.endswith(".py")]
+    paths = [
+        e.path
+        for folder in (here, here / "geography")
+        for e in os.scandir(folder)
+        if e.name.endswith(".py")
+    ]
     paths += [str(data_file("sectors.yaml")), str(data_file("geography.json"))]
     newest = 0
     for path in paths:

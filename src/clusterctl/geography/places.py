@@ -1,0 +1,112 @@
+"""`Place`, the resolver's answer, built from a gazetteer row, a département or
+a region, with the notes that say how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .gazetteer import Row, coordinates, department_code, load_gazetteer, population
+from .tables import Department, Region, load_tables, resolve_department
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an input was placed, how, and anything the user should be told."""
+
+    city: str | None
+    postal_code: str | None
+    insee_code: str | None
+    department: str | None
+    region: str | None
+    lat: float | None
+    lon: float | None
+    resolved_from: str
+    ambiguous: bool
+    note: str | None
+
+
+def commune_place(
+    row: Row,
+    resolved_from: str,
+    postal_code: str | None = None,
+    *,
+    ambiguous: bool = False,
+    notes: tuple[str, ...] = (),
+) -> Place:
+    """A `Place` for a gazetteer row; former communes are reported as their parent."""
+    lat, lon = coordinates(row)
+    extra = list(notes)
+    current = row
+    parent = load_gazetteer().insee(row.parent) if row.parent else None
+    if row.kind in "dx" and parent is not None:
+        if parent.name != row.name:
+            extra.append(f"{row.name} is a former commune, now part of {parent.name}")
+        current = parent
+    elif row.kind == "a":
+        city = parent.name if parent else row.name
+        extra.append(f"{row.name} is a municipal arrondissement of {city}")
+    if postal_code is None:
+        postal_code = current.postal_codes.split(" ", 1)[0] or None
+    dept = department_code(current.insee)
+    department = resolve_department(dept)
+    return Place(
+        city=current.name,
+        postal_code=postal_code,
+        insee_code=current.insee,
+        department=dept,
+        region=department.region if department else None,
+        lat=lat,
+        lon=lon,
+        resolved_from=resolved_from,
+        ambiguous=ambiguous,
+        note="; ".join(extra) or None,
+    )
+
+
+def department_place(
+    dept: Department, postal_code: str | None = None, note: str | None = None
+) -> Place:
+    """A département placed at its chef-lieu."""
+    chef_lieu = load_tables().department_chef_lieu[dept.code]
+    text = f"placed at the chef-lieu of {dept.name} ({dept.code}), {chef_lieu}"
+    return Place(
+        None, postal_code, None, dept.code, dept.region, dept.lat, dept.lon,
+        "department", False, f"{note}; {text}" if note else text,
+    )  # fmt: skip
+
+
+def region_place(region: Region, note: str | None = None) -> Place:
+    """A region placed at its chef-lieu."""
+    chef_lieu = load_tables().region_chef_lieu[region.name]
+    text = f"placed at the chef-lieu of {region.name}, {chef_lieu}"
+    return Place(
+        None, None, None, None, region.name, region.lat, region.lon,
+        "region", False, f"{note}; {text}" if note else text,
+    )  # fmt: skip
+
+
+def choose(
+    rows: list[Row],
+    resolved_from: str,
+    label: str,
+    postal_code: str | None = None,
+    notes: tuple[str, ...] = (),
+) -> Place:
+    """The most populous of `rows`, with a note when there was a choice.
+
+    A shared name is ambiguous; a shared postal code only when its communes lie in
+    different départements (otherwise département and region are certain).
+    """
+    best = max(rows, key=population)
+    if len(rows) == 1:
+        return commune_place(best, resolved_from, postal_code, notes=notes)
+    where = department_code(best.insee)
+    note = (
+        f"{len(rows)} communes {label}; took the most populous ({best.name}, {where})"
+    )
+    ambiguous = resolved_from != "postal_code" or (
+        len({department_code(r.insee) for r in rows}) > 1
+    )
+    return commune_place(
+        best, resolved_from, postal_code, ambiguous=ambiguous, notes=(*notes, note)
+    )
