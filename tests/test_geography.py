@@ -612,3 +612,39 @@ def test_gazetteer_is_complete_and_consistent() -> None:
         assert dept in dept_codes, row
         assert row[4], row  # every commune has coordinates
         assert geo.in_france(float(row[4]), float(row[5])), row
+
+
+# --- Signed numbers -------------------------------------------------------------------
+@given(st.integers(max_value=-1))
+@settings(max_examples=200, deadline=None)
+def test_negative_numbers_are_never_places(number: int) -> None:
+    text = str(number)
+    assert geo.resolve_place(number) is None  # type: ignore[arg-type]
+    assert geo.resolve_place(text) is None
+    for field in ("city", "postal_code", "insee_code", "department", "region"):
+        assert geo.resolve_place(**{field: text}) is None, field
+    assert geo.resolve_department(text) is None
+    assert geo.resolve_region(text) is None
+    assert geo.normalize_postal_code(text) is None
+
+
+@pytest.mark.parametrize("text", ["-6", "−6", "- 31", "+75", "-31000", "-2A"])
+def test_signed_codes_are_not_places(text: str) -> None:
+    assert geo.resolve_place(text) is None
+    assert geo.resolve_place(department=text) is None
+
+
+@pytest.mark.parametrize(
+    "location",
+    [-6, -31, -75, -31000, "-6", {"department": -6}, {"postal_code": -31000}],
+)
+def test_profile_with_a_negative_location_is_not_placed(location: object) -> None:
+    from clusterctl.models import Profile
+    from clusterctl.profiles import resolve_profile
+
+    profile = Profile.model_validate(
+        {"name": "A", "sectors": ["biotech"], "location": location}
+    )
+    company = resolve_profile(profile)
+    assert company.places == []
+    assert any(w.code == "unknown_place" for w in company.warnings)

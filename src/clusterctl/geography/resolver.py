@@ -19,6 +19,7 @@ from .tables import (
     MAX_INPUT,
     Department,
     Region,
+    is_signed_number,
     load_tables,
     resolve_department,
     resolve_region,
@@ -215,10 +216,11 @@ def _resolve_normalised(
 
 
 def _clean(value: object) -> str | None:
-    """Normalised text of one input, or None when empty, absurdly long or not text."""
+    """Normalised text of one input, or None when empty, absurdly long, not text,
+    or a signed number (`-6` is not département 06)."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or len(value) > MAX_INPUT:
+    if not isinstance(value, str) or len(value) > MAX_INPUT or is_signed_number(value):
         return None
     return normalize(value) or None
 

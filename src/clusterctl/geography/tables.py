@@ -135,6 +135,15 @@ def region_names() -> tuple[str, ...]:
 _REGION_AFFIXES = re.compile(r"^(?:la )?(?:region|reg) |(?: region)$")
 
 
+_SIGNED = re.compile(r"\s*[-+\u2212\u2013]\s*\d")
+
+
+def is_signed_number(text: str) -> bool:
+    """`"-6"`, `"+31"`, `"−75"`: a number with a sign is a quantity, never a code
+    (normalising would drop the sign and leave a département)."""
+    return _SIGNED.match(text) is not None
+
+
 @lru_cache(maxsize=4096)
 def resolve_region(text: str) -> Region | None:
     """A region from its name, code, ISO code, abbreviation, English or pre-2016 name.
@@ -142,7 +151,7 @@ def resolve_region(text: str) -> Region | None:
     Case, accents, hyphens and a "Région ..." prefix do not matter:
     `"PACA"`, `"aura"`, `"Midi-Pyrénées"`, `"FR-OCC"`, `"76"`, `"Paris Region"`.
     """
-    if not isinstance(text, str) or len(text) > MAX_INPUT:
+    if not isinstance(text, str) or len(text) > MAX_INPUT or is_signed_number(text):
         return None
     keys = load_tables().region_keys
     key = normalize(text)
@@ -180,7 +189,7 @@ def departments() -> tuple[Department, ...]:
 @lru_cache(maxsize=4096)
 def resolve_department(text: str) -> Department | None:
     """A département from its code (`"31"`, `"2a"`, `"971"`, `"6"`) or its name."""
-    if not isinstance(text, str) or len(text) > MAX_INPUT:
+    if not isinstance(text, str) or len(text) > MAX_INPUT or is_signed_number(text):
         return None
     key = normalize(text)
     if key.startswith("fr ") and len(key) <= 6:  # ISO 3166-2, "FR-31"
