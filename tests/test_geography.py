@@ -648,3 +648,153 @@ def test_profile_with_a_negative_location_is_not_placed(location: object) -> Non
     company = resolve_profile(profile)
     assert company.places == []
     assert any(w.code == "unknown_place" for w in company.warnings)
+
+
+# --- Warnings: which field was kept, which commune was taken --------------------------
+def codes(found: geo.Place) -> list[str]:
+    return [w.code for w in found.warnings]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"city": "Lyon", "postal_code": "33000"},
+        {"text": "Lyon 33000"},
+        {"text": "33000 Lyon"},
+    ],
+)
+def test_postal_code_contradicting_the_city_is_kept_with_a_warning(kwargs) -> None:
+    found = place(kwargs.pop("text", None), **kwargs)
+    assert (found.city, found.department) == ("Bordeaux", "33")
+    assert codes(found) == ["conflicting_place"]
+    text = found.warnings[0].text
+    assert "33000" in text
+    assert "Lyon" in text
+    assert "kept the postal code" in text
+    assert "Bordeaux" in text
+
+
+@pytest.mark.parametrize(
+    "other", [{"department": "69"}, {"region": "Auvergne-Rhône-Alpes"}]
+)
+def test_city_agreeing_with_the_other_fields_is_kept(other: dict[str, str]) -> None:
+    found = place(city="Lyon", postal_code="33000", **other)
+    assert (found.city, found.department) == ("Lyon", "69")
+    assert found.postal_code != "33000"
+    assert codes(found) == ["conflicting_place"]
+    assert "kept the city" in found.warnings[0].text
+
+
+def test_unlisted_postal_code_elsewhere_than_the_city_warns() -> None:
+    found = place(city="Lyon", postal_code="33999")
+    assert (found.resolved_from, found.department) == ("department", "33")
+    assert codes(found) == ["conflicting_place"]
+    assert "kept the postal code" in found.warnings[0].text
+
+
+def test_city_outside_the_given_department_warns() -> None:
+    found = place(city="Toulouse", department="33")
+    assert codes(found) == ["conflicting_place"]
+    assert "no commune named Toulouse in Gironde" in found.warnings[0].text
+    assert "kept the département" in found.warnings[0].text
+
+
+def test_unknown_city_placed_by_the_postal_code_says_so() -> None:
+    found = place(city="Nowhere-sur-Mer", postal_code="31700")
+    assert codes(found) == ["unknown_place"]
+    assert "placed by the postal code: Blagnac (31)" in found.warnings[0].text
+
+
+def test_insee_code_wins_over_a_contradicting_city_with_a_warning() -> None:
+    found = place(insee_code="2A004", city="Bastia")
+    assert found.city == "Ajaccio"
+    assert codes(found) == ["conflicting_place"]
+    assert "Bastia" in found.warnings[0].text
+    assert "kept the INSEE code" in found.warnings[0].text
+    # An arrondissement and its city agree.
+    assert place(insee_code="75108", city="Paris", postal_code="75008").warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Aix", "Aix-en-Provence"), ("Clermont", "Clermont-Ferrand"),
+     ("Boulogne", "Boulogne-Billancourt"), ("Vitry", "Vitry-sur-Seine")],
+)  # fmt: skip
+def test_short_names_take_the_most_populous_commune_and_warn(
+    text: str, expected: str
+) -> None:
+    found = place(text)
+    assert found.city == expected
+    assert found.ambiguous
+    assert codes(found) == ["ambiguous_place"]
+    warning = found.warnings[0].text
+    assert expected in warning
+    assert "most populous" in warning
+
+
+def test_short_name_takes_the_commune_consistent_with_other_fields() -> None:
+    savoie = place(city="Aix", department="73")
+    assert savoie.city == "Aix-les-Bains"
+    assert "took Aix-les-Bains" in savoie.warnings[0].text
+    by_code = place(city="Aix", postal_code="13100")
+    assert (by_code.city, by_code.warnings) == ("Aix-en-Provence", ())
+    correze = place(city="Aix", postal_code="19200")
+    assert (correze.city, correze.department, correze.warnings) == ("Aix", "19", ())
+
+
+def test_homonyms_warn_which_commune_was_taken() -> None:
+    found = place("Saint-Denis")
+    assert codes(found) == ["ambiguous_place"]
+    assert "took the most populous, Saint-Denis (974)" in found.warnings[0].text
+    assert place("Saint-Denis", postal_code="93200").warnings == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Paris", "Lyon", "Marseille", "Toulouse", "Metz", "Rennes", "Nantes", "Tours",
+     "31000", "Toulouse 31000", "Paris 13e", "75013", "Annecy-le-Vieux"],
+)  # fmt: skip
+def test_plain_places_have_no_warning(text: str) -> None:
+    assert place(text).warnings == ()
+
+
+@pytest.fixture(scope="module")
+def communes_with_codes() -> list[tuple[str, str]]:
+    gaz = gazetteer.load_gazetteer()
+    rows = [gaz._row(n) for n in range(0, len(gaz._lines), 37)]
+    return [
+        (r.name, code) for r in rows if r.kind == "c" for code in r.postal_codes.split()
+    ]
+
+
+def test_a_commune_with_one_of_its_postal_codes_never_conflicts(
+    communes_with_codes: list[tuple[str, str]],
+) -> None:
+    for name, code in communes_with_codes:
+        found = place(city=name, postal_code=code)
+        assert "conflicting_place" not in codes(found), (name, code, found.warnings)
+        assert normalize(found.city or "") == normalize(name) or found.note, (
+            name,
+            code,
+        )
+
+
+def test_profile_and_batch_pass_place_warnings_on(runner, small, tmp_path) -> None:
+    from clusterctl.cli import app
+    from clusterctl.models import Profile
+    from clusterctl.profiles import resolve_profile
+
+    profile = Profile.model_validate(
+        {"name": "A", "sectors": ["biotech"],
+         "location": {"city": "Lyon", "postal_code": "33000"}, "locations": ["Aix"]}
+    )  # fmt: skip
+    warnings = {w.code: w.text for w in resolve_profile(profile).warnings}
+    assert "kept the postal code: Bordeaux (33)" in warnings["conflicting_place"]
+    assert "Aix-en-Provence" in warnings["ambiguous_place"]
+    register = tmp_path / "register.csv"
+    register.write_text("name,sectors,city,postal_code\nA,biotech,Lyon,33000\n")
+    result = runner.invoke(
+        app, ["match", "--batch", str(register), "-d", small, "-f", "ndjson"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "kept the postal code: Bordeaux (33)" in result.stderr

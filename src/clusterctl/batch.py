@@ -746,8 +746,8 @@ def _resolve_place(
             if v
         )
         warnings.append(f"cannot place '{shown}'; location left out")
-    elif place.ambiguous and place.note:
-        warnings.append(place.note)
+    elif place.warnings:
+        warnings.extend(w.text for w in place.warnings)
     elif warnings and place is not None:
         warnings[-1] += f"; placed by {place.resolved_from.replace('_', ' ')}"
     return place, warnings

@@ -249,6 +249,7 @@ _WARNING_FIELD = {
     "naf_rev1": "naf",
     "unknown_place": "location",
     "ambiguous_place": "location",
+    "conflicting_place": "location",
     "unknown_looking_for": "looking_for",
     "thin_profile": "",
 }
@@ -408,8 +409,8 @@ def resolve_location(company: Company, loc: str | Location) -> None:
     if place is None:
         company.warn("unknown_place", f"cannot place '{shown}'; location left out")
         return
-    if place.ambiguous and place.note:
-        company.warn("ambiguous_place", place.note)
+    for warning in place.warnings:
+        company.warn(warning.code, warning.text)
     company.places.append(place)
 
 

@@ -8,6 +8,7 @@ resolved. Sources and licences: `data/GEOGRAPHY-SOURCES.md`; rebuilt by
 from __future__ import annotations
 
 import gzip
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple
@@ -55,6 +56,7 @@ class Gazetteer:
         self._indexes: dict[str, dict[str, str]] = {}
         self._by_insee: dict[str, int] | None = None
         self._compact: dict[str, str] | None = None
+        self._sorted_names: list[str] | None = None
 
     def _index(self, title: str) -> dict[str, str]:
         """One ready-made "key<TAB>row numbers" section as a dict, built once."""
@@ -110,6 +112,19 @@ class Gazetteer:
                 )
             self._compact = compact
         return self._many(self._compact.get(key))
+
+    def starting_with(self, key: str) -> list[Row]:
+        """Rows whose normalised name is the words of `key` and more ("aix" ->
+        Aix-en-Provence, Aix-les-Bains...), by bisection of the sorted names."""
+        if self._sorted_names is None:
+            self._sorted_names = sorted(self._index("names"))
+        names, prefix = self._sorted_names, key + " "
+        out: list[Row] = []
+        for i in range(bisect_left(names, prefix), len(names)):
+            if not names[i].startswith(prefix):
+                break
+            out += self.named(names[i])
+        return out
 
 
 @lru_cache(maxsize=1)

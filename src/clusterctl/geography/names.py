@@ -48,6 +48,20 @@ def name_candidates(key: str) -> list[Row]:
     return list({r.parent: r for r in rows}.values())
 
 
+#: Words that begin thousands of names: never read as the short form of one.
+_NOT_SHORT = frozenset(("saint", "sainte", "saints", "saintes", "le", "la", "les", "l"))
+
+
+@lru_cache(maxsize=4096)
+def longer_names(key: str) -> list[Row]:
+    """Current communes whose name is `key` followed by more words: "Aix" may mean
+    Aix-en-Provence or Aix-les-Bains as well as the village of Aix (Corrèze)."""
+    saints = " ".join(_SAINTS.get(word, word) for word in key.split())
+    if len(saints) < 3 or saints in _NOT_SHORT or _ARRONDISSEMENT.fullmatch(key):
+        return []
+    return [r for r in load_gazetteer().starting_with(saints) if r.kind == "c"]
+
+
 def _rows_named(key: str) -> list[Row]:
     """Exact; "St" -> "Saint"; with or without a leading article; without spaces."""
     gaz = load_gazetteer()

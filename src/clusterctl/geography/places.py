@@ -3,15 +3,27 @@ a region, with the notes that say how."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .gazetteer import Row, coordinates, department_code, load_gazetteer, population
 from .tables import Department, Region, load_tables, resolve_department
 
 
+class PlaceWarning(NamedTuple):
+    """What the user must be told about how an input was placed: `ambiguous_place`
+    (a name shared by several communes, or short for longer names: which one was
+    taken and why), `conflicting_place` (fields that disagree: which one was kept) or
+    `unknown_place` (a city not found: what placed the input instead)."""
+
+    code: str
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
-    """Where an input was placed, how, and anything the user should be told."""
+    """Where an input was placed, how (`note`), and what the user should be told
+    (`warnings`)."""
 
     city: str | None
     postal_code: str | None
@@ -23,6 +35,25 @@ class Place:
     resolved_from: str
     ambiguous: bool
     note: str | None
+    warnings: tuple[PlaceWarning, ...] = ()
+
+
+def warned(place: Place | None, code: str, text: str) -> Place | None:
+    """`place` with one more warning (None stays None)."""
+    if place is None:
+        return None
+    return replace(place, warnings=(*place.warnings, PlaceWarning(code, text)))
+
+
+def describe(place: Place) -> str:
+    """Where a place was put, in a few words: "Bordeaux (33)", "Gironde (33)",
+    "Bretagne"."""
+    if place.city:
+        return f"{place.city} ({place.department})"
+    dept = resolve_department(place.department) if place.department else None
+    if dept is not None:
+        return f"{dept.name} ({dept.code})"
+    return place.region or "?"
 
 
 def commune_place(
@@ -107,6 +138,16 @@ def choose(
     ambiguous = resolved_from != "postal_code" or (
         len({department_code(r.insee) for r in rows}) > 1
     )
-    return commune_place(
+    place = commune_place(
         best, resolved_from, postal_code, ambiguous=ambiguous, notes=(*notes, note)
     )
+    if not ambiguous:
+        return place
+    settle = (
+        "a city" if resolved_from == "postal_code" else "a postal code or département"
+    )
+    text = (
+        f"{len(rows)} communes {label}; took the most populous, {best.name} "
+        f"({where}); {settle} would settle it"
+    )
+    return replace(place, warnings=(PlaceWarning("ambiguous_place", text),))
