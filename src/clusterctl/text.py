@@ -30,14 +30,6 @@ def normalize(text: str) -> str:
     return _NON_ALNUM.sub(" ", ascii_only).strip()
 
 
-def slugify(text: str) -> str:
-    """ASCII slug used for record ids.
-
-    `"Pôle Mer Bretagne Atlantique"` -> `"pole-mer-bretagne-atlantique"`.
-    """
-    return normalize(text).replace(" ", "-")
-
-
 def compact(text: str) -> str:
     """`normalize()` without spaces: `"Lyon Biopole"` matches `"lyonbiopole"`."""
     return normalize(text).replace(" ", "")
@@ -57,23 +49,32 @@ def stem_phrase(text: str) -> str:
     return " ".join(stem(w) for w in normalize(text).split())
 
 
-STOPWORDS = frozenset(
+#: Grammar words of English and French: never a sector, a place or a search term
+#: on their own.
+FUNCTION_WORDS = frozenset(
     """
     a an and are as at be by for from has have in into is it its of on or our that
-    the their this to with we you your other also such its etc eg ie using use
-    based new more most very all any both each via per including include includes
-    main mainly well who which while over under au aux avec ce ces dans de des du
-    elle en et est il ils la le les leur leurs mais ne nos notre ou par pas pour
-    qui que sa se ses son sur un une vos votre d l s n qu c j m t y plus tres entre
-    sous chez afin ainsi dont company companies entreprise entreprises societe
-    group groupe firm service services solution solutions system systems product
-    products produit produits industry industrie industries industrial industriel
-    industrielle activity activities activite activites develop develops developing
-    development developpement design designs designing make makes making
-    manufacture manufactures manufacturing fabrication fabrique provide provides
-    providing offer offers offering propose proposes specialised specialized
-    specialist specialiste leading leader global international france french
-    francais francaise europe european world
+    the their this to with we you your other also such etc eg ie via per all any both
+    each who which while over under more most very well au aux avec ce ces dans de
+    des du elle en et est il ils la le les leur leurs mais ne nos notre ou par pas
+    pour qui que sa se ses son sur un une vos votre d l s n qu c j m t y plus tres
+    entre sous chez afin ainsi dont
+    """.split()  # noqa: SIM905 - a word list reads best as text
+)
+
+#: Words too common in company descriptions to tell clusters apart: grammar words
+#: and the generic vocabulary of business.
+STOPWORDS = FUNCTION_WORDS | frozenset(
+    """
+    using use based new including include includes main mainly company companies
+    entreprise entreprises societe group groupe firm service services solution
+    solutions system systems product products produit produits industry industrie
+    industries industrial industriel industrielle activity activities activite
+    activites develop develops developing development developpement design designs
+    designing make makes making manufacture manufactures manufacturing fabrication
+    fabrique provide provides providing offer offers offering propose proposes
+    specialised specialized specialist specialiste leading leader global
+    international france french francais francaise europe european world
     """.split()  # noqa: SIM905 - a word list reads best as text
 )
 

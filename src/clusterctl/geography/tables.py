@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from clusterctl.resources import data_dir as _package_data_dir
-from clusterctl.text import normalize
+from clusterctl.text import compact, normalize
 
 GEOGRAPHY_FILE = "geography.json"
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
@@ -94,7 +94,7 @@ def load_tables() -> Tables:
         spellings += [*region.abbreviations, *region.former_names, *r["aliases"]]
         for spelling in spellings:
             region_keys.setdefault(normalize(spelling), region)
-            region_keys.setdefault(compact_key(spelling), region)
+            region_keys.setdefault(compact(spelling), region)
     departments: list[Department] = []
     department_keys: dict[str, Department] = {}
     department_chef_lieu: dict[str, str] = {}
@@ -115,11 +115,6 @@ def load_tables() -> Tables:
         tuple(regions), tuple(departments), region_keys, department_keys,
         department_chef_lieu, region_chef_lieu, bounds, cells,
     )  # fmt: skip
-
-
-def compact_key(text: str) -> str:
-    """`normalize()` without spaces: "Villeneuve d'Ascq" meets "Villeneuve dAscq"."""
-    return normalize(text).replace(" ", "")
 
 
 def regions() -> tuple[Region, ...]:
