@@ -1,95 +1,27 @@
 """Checks on the sector taxonomy, data/sectors.yaml.
 
 The taxonomy is the vocabulary shared by cluster records, `list --sector` and the
-company matcher, so its ids, tree, labels, synonyms and NAF codes are checked here
-against fixed expectations. The set of valid NAF rév. 2 codes (INSEE, 732
-sub-classes) is embedded below so that these tests need nothing outside the
-repository.
+company matcher. Its tree, labels, synonyms and NAF codes are checked against the
+rest of the project's data (the NAF table in data/naf-rev2.csv, the sector ids that
+data/clusters.yaml uses) and against what a user relies on: every word of every
+label and synonym, in either language, finds its sector or a suggestion.
 """
 
 from __future__ import annotations
 
+import csv
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from clusterctl.text import FUNCTION_WORDS, normalize, stem, stem_phrase
+
 ROOT = Path(__file__).resolve().parent.parent
 SECTORS_PATH = ROOT / "data" / "sectors.yaml"
-
-# The 68 sector ids and their parents. Cluster records refer to these ids.
-EXPECTED_PARENTS: dict[str, str | None] = {
-    "aerospace": None,
-    "aeronautics": "aerospace",
-    "space": "aerospace",
-    "drones": "aerospace",
-    "defence-security": None,
-    "digital": None,
-    "software": "digital",
-    "ai": "digital",
-    "cybersecurity": "digital",
-    "telecom": "digital",
-    "quantum": "digital",
-    "edtech": "digital",
-    "electronics": None,
-    "microelectronics": "electronics",
-    "photonics": "electronics",
-    "embedded-systems": "electronics",
-    "creative-industries": None,
-    "media": "creative-industries",
-    "video-games": "creative-industries",
-    "fintech": None,
-    "health": None,
-    "biotech": "health",
-    "pharma": "health",
-    "medtech": "health",
-    "diagnostics": "health",
-    "digital-health": "health",
-    "agrifood": None,
-    "agriculture": "agrifood",
-    "food-industry": "agrifood",
-    "nutrition": "agrifood",
-    "fisheries-aquaculture": "agrifood",
-    "equine": "agrifood",
-    "cosmetics": None,
-    "bioeconomy": None,
-    "chemistry": None,
-    "materials": None,
-    "composites": "materials",
-    "metallurgy": "materials",
-    "plastics": "materials",
-    "ceramics": "materials",
-    "textiles": None,
-    "wood-forestry": None,
-    "manufacturing": None,
-    "mechanical-engineering": "manufacturing",
-    "robotics": "manufacturing",
-    "additive-manufacturing": "manufacturing",
-    "microtechnology": "manufacturing",
-    "mobility": None,
-    "automotive": "mobility",
-    "rail": "mobility",
-    "logistics": "mobility",
-    "maritime": None,
-    "shipbuilding": "maritime",
-    "marine-renewables": "maritime",
-    "energy": None,
-    "renewable-energy": "energy",
-    "hydrogen": "energy",
-    "nuclear": "energy",
-    "batteries": "energy",
-    "smart-grids": "energy",
-    "energy-efficiency": "energy",
-    "geosciences": None,
-    "water": None,
-    "environment": None,
-    "circular-economy": "environment",
-    "construction": None,
-    "infrastructure": "construction",
-    "smart-city": "construction",
-}
+CLUSTERS_PATH = ROOT / "data" / "clusters.yaml"
+NAF_PATH = ROOT / "data" / "naf-rev2.csv"
 
 MAX_SYNONYMS_PER_LANGUAGE = 60
 MIN_SYNONYMS_PER_LANGUAGE = 3
@@ -147,134 +79,22 @@ KNOWN_TERMS = [
     ("fabrication additive", "additive-manufacturing"),
 ]
 
-# NAF rév. 2 sub-classes (INSEE), one division per entry: "01: 11Z 12Z" stands
-# for 01.11Z and 01.12Z. Groups and classes are derived from the sub-classes.
-NAF_SUBCLASSES_BY_DIVISION = """\
-01: 11Z 12Z 13Z 14Z 15Z 16Z 19Z 21Z 22Z 23Z 24Z 25Z 26Z 27Z 28Z 29Z 30Z
-    41Z 42Z 43Z 44Z 45Z 46Z 47Z 49Z 50Z 61Z 62Z 63Z 64Z 70Z
-02: 10Z 20Z 30Z 40Z
-03: 11Z 12Z 21Z 22Z
-05: 10Z 20Z
-06: 10Z 20Z
-07: 10Z 21Z 29Z
-08: 11Z 12Z 91Z 92Z 93Z 99Z
-09: 10Z 90Z
-10: 11Z 12Z 13A 13B 20Z 31Z 32Z 39A 39B 41A 41B 42Z 51A 51B 51C 51D 52Z
-    61A 61B 62Z 71A 71B 71C 71D 72Z 73Z 81Z 82Z 83Z 84Z 85Z 86Z 89Z 91Z
-    92Z
-11: 01Z 02A 02B 03Z 04Z 05Z 06Z 07A 07B
-12: 00Z
-13: 10Z 20Z 30Z 91Z 92Z 93Z 94Z 95Z 96Z 99Z
-14: 11Z 12Z 13Z 14Z 19Z 20Z 31Z 39Z
-15: 11Z 12Z 20Z
-16: 10A 10B 21Z 22Z 23Z 24Z 29Z
-17: 11Z 12Z 21A 21B 21C 22Z 23Z 24Z 29Z
-18: 11Z 12Z 13Z 14Z 20Z
-19: 10Z 20Z
-20: 11Z 12Z 13A 13B 14Z 15Z 16Z 17Z 20Z 30Z 41Z 42Z 51Z 52Z 53Z 59Z 60Z
-21: 10Z 20Z
-22: 11Z 19Z 21Z 22Z 23Z 29A 29B
-23: 11Z 12Z 13Z 14Z 19Z 20Z 31Z 32Z 41Z 42Z 43Z 44Z 49Z 51Z 52Z 61Z 62Z
-    63Z 64Z 65Z 69Z 70Z 91Z 99Z
-24: 10Z 20Z 31Z 32Z 33Z 34Z 41Z 42Z 43Z 44Z 45Z 46Z 51Z 52Z 53Z 54Z
-25: 11Z 12Z 21Z 29Z 30Z 40Z 50A 50B 61Z 62A 62B 71Z 72Z 73A 73B 91Z 92Z
-    93Z 94Z 99A 99B
-26: 11Z 12Z 20Z 30Z 40Z 51A 51B 52Z 60Z 70Z 80Z
-27: 11Z 12Z 20Z 31Z 32Z 33Z 40Z 51Z 52Z 90Z
-28: 11Z 12Z 13Z 14Z 15Z 21Z 22Z 23Z 24Z 25Z 29A 29B 30Z 41Z 49Z 91Z 92Z
-    93Z 94Z 95Z 96Z 99A 99B
-29: 10Z 20Z 31Z 32Z
-30: 11Z 12Z 20Z 30Z 40Z 91Z 92Z 99Z
-31: 01Z 02Z 03Z 09A 09B
-32: 11Z 12Z 13Z 20Z 30Z 40Z 50A 50B 91Z 99Z
-33: 11Z 12Z 13Z 14Z 15Z 16Z 17Z 19Z 20A 20B 20C 20D
-35: 11Z 12Z 13Z 14Z 21Z 22Z 23Z 30Z
-36: 00Z
-37: 00Z
-38: 11Z 12Z 21Z 22Z 31Z 32Z
-39: 00Z
-41: 10A 10B 10C 10D 20A 20B
-42: 11Z 12Z 13A 13B 21Z 22Z 91Z 99Z
-43: 11Z 12A 12B 13Z 21A 21B 22A 22B 29A 29B 31Z 32A 32B 32C 33Z 34Z 39Z
-    91A 91B 99A 99B 99C 99D 99E
-45: 11Z 19Z 20A 20B 31Z 32Z 40Z
-46: 11Z 12A 12B 13Z 14Z 15Z 16Z 17A 17B 18Z 19A 19B 21Z 22Z 23Z 24Z 31Z
-    32A 32B 32C 33Z 34Z 35Z 36Z 37Z 38A 38B 39A 39B 41Z 42Z 43Z 44Z 45Z
-    46Z 47Z 48Z 49Z 51Z 52Z 61Z 62Z 63Z 64Z 65Z 66Z 69A 69B 69C 71Z 72Z
-    73A 73B 74A 74B 75Z 76Z 77Z 90Z
-47: 11A 11B 11C 11D 11E 11F 19A 19B 21Z 22Z 23Z 24Z 25Z 26Z 29Z 30Z 41Z
-    42Z 43Z 51Z 52A 52B 53Z 54Z 59A 59B 61Z 62Z 63Z 64Z 65Z 71Z 72A 72B
-    73Z 74Z 75Z 76Z 77Z 78A 78B 78C 79Z 81Z 82Z 89Z 91A 91B 99A 99B
-49: 10Z 20Z 31Z 32Z 39A 39B 39C 41A 41B 41C 42Z 50Z
-50: 10Z 20Z 30Z 40Z
-51: 10Z 21Z 22Z
-52: 10A 10B 21Z 22Z 23Z 24A 24B 29A 29B
-53: 10Z 20Z
-55: 10Z 20Z 30Z 90Z
-56: 10A 10B 10C 21Z 29A 29B 30Z
-58: 11Z 12Z 13Z 14Z 19Z 21Z 29A 29B 29C
-59: 11A 11B 11C 12Z 13A 13B 14Z 20Z
-60: 10Z 20A 20B
-61: 10Z 20Z 30Z 90Z
-62: 01Z 02A 02B 03Z 09Z
-63: 11Z 12Z 91Z 99Z
-64: 11Z 19Z 20Z 30Z 91Z 92Z 99Z
-65: 11Z 12Z 20Z 30Z
-66: 11Z 12Z 19A 19B 21Z 22Z 29Z 30Z
-68: 10Z 20A 20B 31Z 32A 32B
-69: 10Z 20Z
-70: 10Z 21Z 22Z
-71: 11Z 12A 12B 20A 20B
-72: 11Z 19Z 20Z
-73: 11Z 12Z 20Z
-74: 10Z 20Z 30Z 90A 90B
-75: 00Z
-77: 11A 11B 12Z 21Z 22Z 29Z 31Z 32Z 33Z 34Z 35Z 39Z 40Z
-78: 10Z 20Z 30Z
-79: 11Z 12Z 90Z
-80: 10Z 20Z 30Z
-81: 10Z 21Z 22Z 29A 29B 30Z
-82: 11Z 19Z 20Z 30Z 91Z 92Z 99Z
-84: 11Z 12Z 13Z 21Z 22Z 23Z 24Z 25Z 30A 30B 30C
-85: 10Z 20Z 31Z 32Z 41Z 42Z 51Z 52Z 53Z 59A 59B 60Z
-86: 10Z 21Z 22A 22B 22C 23Z 90A 90B 90C 90D 90E 90F
-87: 10A 10B 10C 20A 20B 30A 30B 90A 90B
-88: 10A 10B 10C 91A 91B 99A 99B
-90: 01Z 02Z 03A 03B 04Z
-91: 01Z 02Z 03Z 04Z
-92: 00Z
-93: 11Z 12Z 13Z 19Z 21Z 29Z
-94: 11Z 12Z 20Z 91Z 92Z 99Z
-95: 11Z 12Z 21Z 22Z 23Z 24Z 25Z 29Z
-96: 01A 01B 02A 02B 03Z 04Z 09Z
-97: 00Z
-98: 10Z 20Z
-99: 00Z
-"""
-
 NAF_CODE = re.compile(r"^\d{2}(\.\d(\d[A-Z]?)?)?$")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o"})
+SECTOR_ID = re.compile(r"[a-z]+(-[a-z]+)*")
 
 
-def normalize(text: str) -> str:
-    """Fold case, accents and punctuation, as the matcher does."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    ascii_only = ascii_only.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^0-9a-z]+", " ", ascii_only).strip()
+def load_yaml(path: Path) -> dict:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
 
 
 def naf_subclasses() -> set[str]:
-    codes: set[str] = set()
-    division = ""
-    for raw in NAF_SUBCLASSES_BY_DIVISION.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if ":" in line:
-            division, _, line = line.partition(":")
-        codes.update(f"{division}.{suffix}" for suffix in line.split())
-    return codes
+    """The sub-classes of the project's NAF rév. 2 table (data/naf-rev2.csv)."""
+    with NAF_PATH.open(encoding="utf-8", newline="") as handle:
+        return {row["code"] for row in csv.DictReader(handle)}
 
 
 def valid_naf_codes(subclasses: set[str]) -> set[str]:
@@ -284,11 +104,7 @@ def valid_naf_codes(subclasses: set[str]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def taxonomy() -> dict:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with SECTORS_PATH.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+    return load_yaml(SECTORS_PATH)
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +117,7 @@ def by_id(sectors: list[dict]) -> dict[str, dict]:
     return {sector["id"]: sector for sector in sectors}
 
 
-def test_embedded_naf_table_is_complete() -> None:
+def test_naf_table_is_the_whole_nomenclature() -> None:
     subclasses = naf_subclasses()
     assert len(subclasses) == 732
     assert all(re.fullmatch(r"\d{2}\.\d{2}[A-Z]", code) for code in subclasses)
@@ -313,6 +129,9 @@ def test_embedded_naf_table_is_complete() -> None:
 def test_top_level_layout(taxonomy: dict) -> None:
     assert taxonomy["version"] == 1
     assert set(taxonomy) >= {"version", "ecosystems", "sectors"}
+    keys = {"id", "parent", "label_en", "label_fr", "synonyms", "naf"}
+    for sector in taxonomy["sectors"]:
+        assert keys <= set(sector) <= keys | {"ecosystem", "words"}, sector["id"]
 
 
 def test_fourteen_eu_ecosystems(taxonomy: dict) -> None:
@@ -327,10 +146,16 @@ def test_fourteen_eu_ecosystems(taxonomy: dict) -> None:
         assert str(eco["source"]).startswith("https://")
 
 
-def test_exact_sector_ids_and_parents(sectors: list[dict]) -> None:
+def test_sector_ids_are_unique_slugs(sectors: list[dict]) -> None:
     ids = [sector["id"] for sector in sectors]
     assert len(ids) == len(set(ids)), "duplicate sector id"
-    assert {sector["id"]: sector["parent"] for sector in sectors} == EXPECTED_PARENTS
+    assert all(SECTOR_ID.fullmatch(i) for i in ids), ids
+
+
+def test_every_sector_the_clusters_use_exists(by_id: dict[str, dict]) -> None:
+    used = {s for c in load_yaml(CLUSTERS_PATH)["clusters"] for s in c["sectors"]}
+    assert used, "no sectors in data/clusters.yaml"
+    assert used <= set(by_id), sorted(used - set(by_id))
 
 
 def test_tree_has_no_cycles_and_two_levels(by_id: dict[str, dict]) -> None:
@@ -396,13 +221,28 @@ def test_no_repeated_synonym_within_a_list(sectors: list[dict]) -> None:
             assert not repeated, (sector["id"], lang, repeated)
 
 
+def words_of(sector: dict) -> list[str]:
+    words = sector.get("words") or {}
+    return [*(words.get("en") or ()), *(words.get("fr") or ())]
+
+
+def test_word_lists(sectors: list[dict]) -> None:
+    for sector in sectors:
+        words = sector.get("words") or {}
+        assert set(words) <= {"en", "fr"}, sector["id"]
+        for term in words_of(sector):
+            assert isinstance(term, str), (sector["id"], term)
+            assert len(normalize(term).split()) == 1, (sector["id"], term)
+            assert normalize(term) not in GENERIC_WORDS, (sector["id"], term)
+
+
 def test_each_term_belongs_to_one_sector(sectors: list[dict]) -> None:
     owners: dict[str, set[str]] = {}
     for sector in sectors:
         terms = [*sector["synonyms"]["en"], *sector["synonyms"]["fr"]]
-        terms += [sector["label_en"], sector["label_fr"]]
-        for term in terms:
-            owners.setdefault(normalize(term), set()).add(sector["id"])
+        terms += [sector["label_en"], sector["label_fr"], *words_of(sector)]
+        for term in terms:  # folded as the matcher folds them (plurals too)
+            owners.setdefault(stem_phrase(term), set()).add(sector["id"])
     shared = {term: sorted(ids) for term, ids in owners.items() if len(ids) > 1}
     assert not shared
 
@@ -441,7 +281,7 @@ def test_naf_entries_are_well_formed(sectors: list[dict]) -> None:
             assert entry["note"].strip(), (sector["id"], entry)
 
 
-def test_naf_codes_exist(sectors: list[dict]) -> None:
+def test_naf_codes_exist_in_project_table(sectors: list[dict]) -> None:
     valid = valid_naf_codes(naf_subclasses())
     unknown = [
         (sector["id"], entry["code"])
@@ -470,24 +310,163 @@ def test_naf_coverage_of_innovation_sections(sectors: list[dict]) -> None:
     assert sections_in_full <= covered, sorted(sections_in_full - covered)
 
 
-def test_naf_codes_exist_in_project_table(sectors: list[dict]) -> None:
-    """Cross-check with the project's own NAF table, when it ships one."""
-    tables = [
-        path
-        for path in sorted((ROOT / "data").glob("naf*"))
-        if path.is_file() and path.suffix in {".csv", ".yaml", ".yml", ".json", ".txt"}
-    ]
-    subclasses: set[str] = set()
-    for path in tables:
-        text = path.read_text(encoding="utf-8")
-        subclasses.update(re.findall(r"\b\d{2}\.\d{2}[A-Z]\b", text))
-    if len(subclasses) < 700:
-        pytest.skip("no NAF table in data/ yet")
-    valid = valid_naf_codes(subclasses)
-    unknown = [
-        (sector["id"], entry["code"])
+# --- What users type ------------------------------------------------------------------
+def every_name(sector: dict) -> list[str]:
+    """Labels, synonyms and words of a sector, both languages."""
+    synonyms = [*sector["synonyms"]["en"], *sector["synonyms"]["fr"]]
+    return [sector["label_en"], sector["label_fr"], *synonyms, *words_of(sector)]
+
+
+def every_word(sectors: list[dict]) -> list[str]:
+    """Each folded word of every label, synonym and word, grammar words aside."""
+    words = {
+        w for s in sectors for name in every_name(s) for w in normalize(name).split()
+    }
+    return sorted(words - FUNCTION_WORDS)
+
+
+def suggested(message: str) -> list[str]:
+    """The terms a "did you mean" proposes, as quoted in the message."""
+    _, _, hint = message.partition("did you mean ")
+    return [a or b for a, b in re.findall(r"'([^']+)'|\"([^\"]+)\"", hint)]
+
+
+def contains(term: str, word: str) -> bool:
+    return stem(word) in {stem(w) for w in normalize(term).split()}
+
+
+def test_every_name_resolves_to_its_own_sector(sectors: list[dict]) -> None:
+    from clusterctl.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    wrong = [
+        (name, sector["id"], taxonomy.resolve(name))
         for sector in sectors
-        for entry in sector["naf"]
-        if entry["code"] not in valid
+        for name in every_name(sector)
+        if taxonomy.resolve(name) != sector["id"]
     ]
-    assert not unknown
+    assert not wrong
+
+
+def test_every_word_is_a_sector_or_a_suggestion_that_contains_it(
+    sectors: list[dict],
+) -> None:
+    """`--sector WORD` and a profile's `sectors: [WORD]`, for each word of the
+    taxonomy in English and French: the sector, or a did-you-mean naming a term
+    with that word in it."""
+    from clusterctl.errors import UsageError
+    from clusterctl.models import Profile
+    from clusterctl.profiles import resolve_profile
+    from clusterctl.query import resolve_sectors
+
+    failures = []
+    for word in every_word(sectors):
+        try:
+            listed = bool(resolve_sectors([word]))
+        except UsageError as exc:
+            listed = any(contains(term, word) for term in suggested(str(exc)))
+        company = resolve_profile(
+            Profile.model_validate({"name": "A", "sectors": [word]})
+        )
+        in_profile = bool(company.sectors_resolved[word]) or any(
+            w.code == "unknown_sector"
+            and any(contains(term, word) for term in suggested(w.text))
+            for w in company.warnings
+        )
+        if not (listed and in_profile):
+            failures.append((word, listed, in_profile))
+    assert not failures
+
+
+def test_grammar_words_are_never_sectors(sectors: list[dict]) -> None:
+    from clusterctl.errors import UsageError
+    from clusterctl.profiles import sector_ids_for
+    from clusterctl.query import resolve_sectors
+    from clusterctl.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    used = {
+        w for s in sectors for name in every_name(s) for w in normalize(name).split()
+    }
+    grammar = sorted(used & FUNCTION_WORDS)
+    assert {"and", "de", "la", "of", "et"} <= set(grammar)
+    for word in grammar:
+        assert taxonomy.resolve(word) is None, word
+        assert sector_ids_for(taxonomy, word) == [], word
+        with pytest.raises(UsageError) as caught:
+            resolve_sectors([word])
+        assert suggested(str(caught.value)) == [], word
+
+
+def test_words_name_a_sector_but_are_not_found_in_text(sectors: list[dict]) -> None:
+    """ "paper" or "mode" typed alone is the sector; in a sentence it is prose."""
+    from clusterctl.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    for sector in sectors:
+        for word in words_of(sector):
+            assert taxonomy.resolve(word) == sector["id"], word
+            found = taxonomy.find_terms(f"we wrote a {word} about it")
+            assert sector["id"] not in {s for _, ids in found for s in ids}, word
+
+
+@pytest.mark.parametrize(
+    ("word", "sector_id"),
+    [
+        ("food", "agrifood"),
+        ("nourriture", "agrifood"),
+        ("wine", "food-industry"),
+        ("vin", "food-industry"),
+        ("cheese", "food-industry"),
+        ("paper", "wood-forestry"),
+        ("papier", "wood-forestry"),
+        ("fashion", "textiles"),
+        ("mode", "textiles"),
+        ("clothes", "textiles"),
+        ("video games", "video-games"),
+        ("jeux vidéo", "video-games"),
+        ("jeux video", "video-games"),
+        ("hydrogen", "hydrogen"),
+        ("hydrogène", "hydrogen"),
+        ("apps", "software"),
+        ("bank", "fintech"),
+        ("climate", "environment"),
+    ],
+)
+def test_everyday_words_of_founders(word: str, sector_id: str) -> None:
+    from clusterctl.models import Profile
+    from clusterctl.profiles import resolve_profile
+    from clusterctl.query import resolve_sectors
+    from clusterctl.taxonomy import load_taxonomy
+
+    assert resolve_sectors([word]) == load_taxonomy().descendants(sector_id)
+    company = resolve_profile(Profile.model_validate({"name": "A", "sectors": [word]}))
+    assert company.sectors_resolved[word] == [sector_id]
+
+
+def test_a_food_company_is_matched_with_agrifood_clusters() -> None:
+    from clusterctl import match
+    from clusterctl.taxonomy import load_taxonomy
+
+    food = load_taxonomy().descendants("agrifood")
+    result = match({"name": "A", "sectors": ["food"]}, top=5)
+    top = result["matches"]
+    assert "nuclear-valley" not in [m["id"] for m in top]
+    for m in top:
+        assert m["eligibility"]["sector"]["eligible"], m["id"]
+    from clusterctl import load_dataset
+
+    dataset = load_dataset()
+    assert all(food & set(dataset.get(m["id"]).sectors) for m in top)
+
+
+def test_unknown_words_suggest_terms_that_contain_them() -> None:
+    from clusterctl.errors import UsageError
+    from clusterctl.query import resolve_sectors
+
+    with pytest.raises(UsageError) as caught:
+        resolve_sectors(["games"])
+    message = str(caught.value)
+    assert message.startswith("unknown sector 'games' (did you mean ")
+    assert suggested(message)[:2] == ["Video games", "board games"]
+    assert stem_phrase("Video games") == stem_phrase("video-games")

@@ -307,10 +307,11 @@ class BatchMatcher:
             for sid in ids:
                 company.add_evidence(sid, "sectors", word)
             if not ids:
+                hint = self.m.taxonomy.did_you_mean(word)
                 company.warn(
                     "unknown_sector",
-                    f"sector '{word}' is not in the "
-                    "taxonomy; it is used as a keyword only",
+                    f"sector '{word}' is not in the taxonomy{hint}; "
+                    "it is used as a keyword only",
                 )
             self._add_tokens(company, "sectors", word)
         for keyword in _split(fields.get("keywords")):

@@ -295,7 +295,8 @@ def _resolve_sectors(
         if not ids:
             company.warn(
                 "unknown_sector",
-                f"sector '{word}' is not in the taxonomy; it is used as a keyword only",
+                f"sector '{word}' is not in the taxonomy{taxonomy.did_you_mean(word)};"
+                " it is used as a keyword only",
             )
 
 

@@ -74,7 +74,7 @@ def resolve_sectors(values: Sequence[str]) -> set[str]:
     for value in values:
         sector = taxonomy.resolve(value)
         if sector is None:
-            raise _did_you_mean("sector", value, taxonomy.suggest(value))
+            raise UsageError(f"unknown sector '{value}'{taxonomy.did_you_mean(value)}")
         wanted |= taxonomy.descendants(sector)
     return wanted
 

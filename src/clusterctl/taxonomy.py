@@ -5,7 +5,10 @@ a word mean (`resolve`, any language, case or accents), which sectors sit under
 another (`descendants`: `health` includes `biotech`), and which sectors does a
 NAF code belong to (`sectors_for_naf`, longest prefix wins). `find_terms` scans
 free text for taxonomy terms through a prebuilt dictionary, which is what makes
-matching descriptions fast.
+matching descriptions fast. A sector's `words` (`paper`, `mode`) name it when typed
+alone but are too common in prose to signal it inside a text: `resolve` knows
+them, `find_terms` does not. An unknown word gets suggestions (`did_you_mean`)
+that contain it: `games` -> 'Video games', 'board games'.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from .errors import DataFileError
 from .resources import data_file
-from .text import stem_phrase
+from .text import FUNCTION_WORDS, normalize, stem, stem_phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,7 @@ class Sector:
     synonyms_en: tuple[str, ...]
     synonyms_fr: tuple[str, ...]
     naf: tuple[tuple[str, str], ...]  # (code prefix, why)
+    words: tuple[str, ...] = ()  # typed alone, they name the sector; not in texts
 
 
 @dataclass(slots=True)
@@ -44,6 +48,9 @@ class Taxonomy:
     compact_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     longest_from: dict[str, int] = field(default_factory=dict)
     _naf_memo: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _suggestions: dict[str, str] = field(default_factory=dict)
+    _written: tuple[_Written, dict[str, list[str]]] | None = None
 
     def __post_init__(self) -> None:
         kids: dict[str, list[str]] = {}
@@ -56,6 +63,8 @@ class Taxonomy:
         self.children = {k: tuple(v) for k, v in kids.items()}
         if not self.terms:
             self.terms = build_terms(self.sectors.values())
+        if not self.names:
+            self.names = build_names(self.sectors.values())
         self.max_term_words = max((k.count(" ") + 1 for k in self.terms), default=1)
         self.compact_terms = {k: v for k, v in self.terms.items() if " " not in k}
         # first word -> words in the longest term starting with it (at least 2,
@@ -71,7 +80,11 @@ class Taxonomy:
         """The sector id a word or phrase names exactly, or None. Spacing does
         not matter: "micro-technologies" finds "microtechnologies"."""
         key = stem_phrase(text)
-        ids = self.terms.get(key) or self.compact_terms.get(key.replace(" ", ""), ())
+        ids = (
+            self.terms.get(key)
+            or self.names.get(key)
+            or self.compact_terms.get(key.replace(" ", ""), ())
+        )
         if not ids:
             return None
         # A term shared by a parent and a child names the more general one.
@@ -91,6 +104,56 @@ class Taxonomy:
                 if sid not in out:
                     out.append(sid)
         return out[:limit]
+
+    def did_you_mean(self, text: str) -> str:
+        """`" (did you mean 'Video games', 'board games' (creative-industries)?)"`
+        for an unknown sector word, or "" when nothing is close; memoised (a
+        register repeats its words), bounded."""
+        found = self._suggestions.get(text)
+        if found is None:
+            shown = [
+                _quoted(term) if stem_phrase(term) == stem_phrase(sid)
+                else f"{_quoted(term)} ({sid})"
+                for term, sid in self.suggest_terms(text)
+            ]  # fmt: skip
+            found = f" (did you mean {', '.join(shown)}?)" if shown else ""
+            if len(self._suggestions) >= 4096:
+                self._suggestions.clear()
+            self._suggestions[text] = found
+        return found
+
+    def suggest_terms(self, text: str, limit: int = 5) -> list[tuple[str, str]]:
+        """(term as written, sector id) for an unknown sector word, one per sector:
+        the terms that contain its words (labels first, then the shortest), else
+        the closest spellings. Grammar words ("and", "de") contain nothing."""
+        words = [stem(w) for w in normalize(text).split() if w not in FUNCTION_WORDS]
+        if not words:
+            return []
+        written, by_word = self._written = self._written or _written_terms(self)
+        size = len(words)
+        ranked: dict[str, tuple[tuple[int, int, int], str]] = {}
+        for key in by_word.get(words[0], ()):
+            parts = key.split()
+            if not any(parts[i : i + size] == words for i in range(len(parts))):
+                continue
+            for sid in self.terms.get(key) or self.names.get(key, ()):
+                term, is_label = written[(key, sid)]
+                rank = (0 if is_label else 1, len(parts), len(key))
+                if sid not in ranked or rank < ranked[sid][0]:
+                    ranked[sid] = (rank, term)
+        if ranked:
+            order = sorted(ranked, key=lambda sid: (ranked[sid][0], sid))
+            return [(ranked[sid][1], sid) for sid in order[:limit]]
+        import difflib
+
+        keys = [*self.terms, *self.names]
+        close = difflib.get_close_matches(" ".join(words), keys, n=9, cutoff=0.75)
+        out: list[tuple[str, str]] = []
+        for key in close:
+            for sid in self.terms.get(key) or self.names.get(key, ()):
+                if all(sid != s for _, s in out):
+                    out.append((written[(key, sid)][0], sid))
+        return out[: min(limit, 3)]
 
     def descendants(self, sector_id: str) -> set[str]:
         """The sector and every sector under it."""
@@ -213,6 +276,44 @@ def sector_names(sector: Sector) -> Iterable[str]:
     yield from sector.synonyms_fr
 
 
+_Written = dict[tuple[str, str], tuple[str, bool]]
+
+
+def _written_terms(taxonomy: Taxonomy) -> tuple[_Written, dict[str, list[str]]]:
+    """For suggestions, built on the error path only: (folded term, sector id) ->
+    (the term as the taxonomy writes it, whether it is a label), and each folded
+    word -> the folded terms that contain it."""
+    written: _Written = {}
+    for sector in taxonomy.sectors.values():
+        labels = {sector.label_en, sector.label_fr}
+        for term in (*sector_names(sector), *sector.words):
+            key = (stem_phrase(term), sector.id)
+            if key not in written or (term in labels and not written[key][1]):
+                written[key] = (term, term in labels)
+    by_word: dict[str, list[str]] = {}
+    for folded in dict.fromkeys((*taxonomy.terms, *taxonomy.names)):
+        for word in dict.fromkeys(folded.split()):
+            by_word.setdefault(word, []).append(folded)
+    return written, by_word
+
+
+def _quoted(term: str) -> str:
+    """'video games', or "design d'intérieur" when the term has an apostrophe."""
+    return f'"{term}"' if "'" in term else f"'{term}'"
+
+
+def build_names(sectors: Iterable[Sector]) -> dict[str, tuple[str, ...]]:
+    """Folded word -> sector ids, for the words that name a sector only when typed
+    alone."""
+    names: dict[str, set[str]] = {}
+    for sector in sectors:
+        for word in sector.words:
+            key = stem_phrase(word)
+            if key:
+                names.setdefault(key, set()).add(sector.id)
+    return {k: tuple(sorted(v)) for k, v in names.items()}
+
+
 def build_terms(sectors: Iterable[Sector]) -> dict[str, tuple[str, ...]]:
     """Folded term -> sector ids: the dictionary behind `resolve` and `find_terms`."""
     terms: dict[str, set[str]] = {}
@@ -233,7 +334,8 @@ def load_taxonomy() -> Taxonomy:
     data = cached(path, "taxonomy", lambda: _read(path))
     sectors = {s["id"]: _sector(s) for s in data["sectors"]}
     terms = {k: tuple(v) for k, v in data["terms"].items()}
-    return Taxonomy(sectors, data["ecosystems"], terms=terms)
+    names = {k: tuple(v) for k, v in data["names"].items()}
+    return Taxonomy(sectors, data["ecosystems"], terms=terms, names=names)
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -246,15 +348,18 @@ def _read(path: str) -> dict[str, Any]:
     except (KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(f"{path}: malformed taxonomy ({exc})") from None
     terms = build_terms(_sector(s) for s in sectors)
+    names = build_names(_sector(s) for s in sectors)
     return {
         "ecosystems": ecosystems,
         "sectors": sectors,
         "terms": {k: list(v) for k, v in terms.items()},
+        "names": {k: list(v) for k, v in names.items()},
     }
 
 
 def _plain(item: dict[str, Any]) -> dict[str, Any]:
     synonyms = item.get("synonyms") or {}
+    words = item.get("words") or {}
     return {
         "id": item["id"],
         "parent": item.get("parent"),
@@ -264,6 +369,7 @@ def _plain(item: dict[str, Any]) -> dict[str, Any]:
         "synonyms_en": list(synonyms.get("en") or ()),
         "synonyms_fr": list(synonyms.get("fr") or ()),
         "naf": [[str(n["code"]), n.get("note", "")] for n in item.get("naf") or ()],
+        "words": [*(words.get("en") or ()), *(words.get("fr") or ())],
     }
 
 
@@ -277,4 +383,5 @@ def _sector(s: dict[str, Any]) -> Sector:
         synonyms_en=tuple(s["synonyms_en"]),
         synonyms_fr=tuple(s["synonyms_fr"]),
         naf=tuple((c, n) for c, n in s["naf"]),
+        words=tuple(s["words"]),
     )
