@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import json
 import math
 
 import pytest
@@ -14,14 +15,10 @@ from clusterctl import geography as geo
 from clusterctl.geography import gazetteer
 from clusterctl.text import normalize
 
-REGION_NAMES = (
-    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne",
-    "Centre-Val de Loire", "Corse", "Grand Est", "Hauts-de-France", "Île-de-France",
-    "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
-    "Provence-Alpes-Côte d'Azur", "Guadeloupe", "Martinique", "Guyane", "La Réunion",
-    "Mayotte",
-)  # fmt: skip
-OVERSEAS = ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte")
+GEOGRAPHY = json.loads((geo.data_dir() / geo.GEOGRAPHY_FILE).read_text("utf-8"))
+REGION_NAMES = tuple(r["name"] for r in GEOGRAPHY["regions"])
+# Overseas regions have one-digit INSEE codes (01 Guadeloupe ... 06 Mayotte).
+OVERSEAS = tuple(r["name"] for r in GEOGRAPHY["regions"] if r["code"] < "10")
 
 
 def place(text: str | None = None, **fields: str) -> geo.Place:
@@ -33,10 +30,17 @@ def place(text: str | None = None, **fields: str) -> geo.Place:
 
 # --- Regions --------------------------------------------------------------------------
 def test_the_18_regions_with_canonical_names_in_order() -> None:
+    """13 metropolitan regions alphabetically (as French sorts them), then the 5
+    overseas ones by INSEE code."""
     assert geo.region_names() == REGION_NAMES
     assert [r.name for r in geo.regions()] == list(REGION_NAMES)
     assert len({r.code for r in geo.regions()}) == 18
     assert len({r.iso for r in geo.regions()}) == 18
+    metropolitan = REGION_NAMES[: -len(OVERSEAS)]
+    assert len(metropolitan) == 13
+    assert list(metropolitan) == sorted(metropolitan, key=normalize)
+    assert REGION_NAMES[-5:] == OVERSEAS
+    assert {"Occitanie", "Bretagne", "Île-de-France", "La Réunion"} <= set(REGION_NAMES)
 
 
 def test_region_record() -> None:
