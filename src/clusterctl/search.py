@@ -1,32 +1,47 @@
-"""Fuzzy search over clusters: names first, then sectors, keywords, descriptions.
+"""Search over clusters: names, sectors, keywords, head office, regions, descriptions.
 
-Each field has its own scorer and weight, so a long description, which shares a
-word with almost anything, can never outrank a name. A multi-word query also
-earns a coverage score (each query word's best hit anywhere in the cluster), so
-"cybersécurité quantique" prefers a cluster that has both. The index is built
-once per dataset; rapidfuzz is imported only here.
+Query and texts are compared word by word, on word boundaries: a query word
+matches a word of a text when it is the same word (plural folded), the start of
+it ("cyber" in "cybersécurité") or, from four letters, a close spelling
+("valey"); never a piece inside another word ("vin" is not in "driving"). A text
+scores the mean of its query words' matches, a little more when the query is
+its exact phrase, so "jeux vidéo" outranks "jeux de société". Each field has a
+weight, so a long description can never outrank a name; a query whose words
+are found in different fields of one cluster scores their mean, less a margin.
+The index is built once per dataset and kept only while the dataset lives;
+rapidfuzz is imported only here.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .text import compact, normalize
+from .errors import UsageError
+from .text import FUNCTION_WORDS, compact, normalize, stem
 
 if TYPE_CHECKING:
     from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
 
-#: field -> (weight, rapidfuzz scorer name). Weights keep names on top.
-FIELDS: dict[str, tuple[float, str]] = {
-    "name": (1.0, "WRatio"),
-    "sector": (0.9, "WRatio"),
-    "keyword": (0.9, "WRatio"),
-    "description": (0.7, "token_set_ratio"),
+#: field -> weight. Names first; a description shares a word with almost anything.
+FIELDS: dict[str, float] = {
+    "name": 1.0,
+    "sector": 0.9,
+    "keyword": 0.9,
+    "city": 0.9,
+    "region": 0.8,
+    "description": 0.7,
 }
-WORD_CUTOFF = 80.0
-MIN_PARTIAL = 5
+#: A query longer than this is not a search (and would take long): refused.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+WORD_CUTOFF = 80.0  # a close spelling counts from this rapidfuzz ratio
+PREFIX_SCORE = 90.0  # "cyber" at the start of "cybersecurite"
+PHRASE = 0.95  # the query's words, in order, inside a longer text
+PARTIAL = 0.9  # some query words, or not in order, or spelt differently
+SEVERAL = 0.85  # query words found in different texts of one cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,58 +52,96 @@ class Hit:
     matched: str
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    field: str
+    text: str  # normalised
+    shown: str
+    words: tuple[str, ...]  # stemmed
+    cluster_ids: tuple[str, ...]  # a sector's terms serve every cluster in it
+
+
 class SearchIndex:
-    texts: dict[str, list[tuple[str, str, str]]]  # field -> [(normalised, shown, id)]
-    by_id: dict[str, Cluster]
+    """Every searchable text of a dataset, and which texts each word appears in."""
+
+    def __init__(self, entries: list[_Entry], by_id: dict[str, Cluster]) -> None:
+        self.entries = entries
+        self.by_id = by_id
+        self.postings: dict[str, list[int]] = {}
+        for number, entry in enumerate(entries):
+            for word in dict.fromkeys(entry.words):
+                self.postings.setdefault(word, []).append(number)
+        self.vocabulary = list(self.postings)
 
     @classmethod
     def build(cls, dataset: Dataset) -> SearchIndex:
-        from .taxonomy import load_taxonomy
+        from . import geography
+        from .taxonomy import load_taxonomy, sector_names
 
         taxonomy = load_taxonomy()
-        texts: dict[str, list[tuple[str, str, str]]] = {f: [] for f in FIELDS}
+        owners: dict[tuple[str, str], list[str]] = {}  # (field, text) -> cluster ids
         for c in dataset.clusters:
-            names = [c.name, c.id, *c.aliases, *c.former_names]
-            texts["name"] += [(normalize(n), n, c.id) for n in names]
+            texts = [("name", n) for n in (c.name, c.id, *c.aliases, *c.former_names)]
             for sid in c.sectors:
                 sector = taxonomy.sectors.get(sid)
-                terms = (
-                    [sid]
-                    if sector is None
-                    else [
-                        sector.label_en,
-                        sector.label_fr,
-                        *sector.synonyms_en,
-                        *sector.synonyms_fr,
-                    ]
-                )
-                texts["sector"] += [(normalize(t), t, c.id) for t in terms]
-            texts["keyword"] += [(normalize(k), k, c.id) for k in c.keywords]
+                names = (*sector_names(sector), *sector.words) if sector else (sid,)
+                texts += [("sector", n) for n in names[1:] or names]  # not the id
+            texts += [("keyword", k) for k in c.keywords]
+            texts.append(("city", c.hq.city))
+            for name in c.regions:
+                region = geography.resolve_region(name)
+                more = (region.name_en, *region.former_names) if region else ()
+                texts += [("region", n) for n in (name, *more)]
             if c.description:
-                texts["description"].append(
-                    (normalize(c.description), c.description, c.id)
-                )
-        for key in texts:
-            texts[key] = [t for t in texts[key] if t[0]]
-        return cls(texts, {c.id: c for c in dataset.clusters})
+                texts.append(("description", c.description))
+            for key in dict.fromkeys(texts):
+                owners.setdefault(key, []).append(c.id)
+        entries = []
+        for (field, shown), ids in owners.items():
+            text = normalize(shown)
+            if text:
+                words = tuple(stem(w) for w in text.split())
+                entries.append(_Entry(field, text, shown, words, tuple(ids)))
+        return cls(entries, {c.id: c for c in dataset.clusters})
 
     def search(
         self, query: str, *, min_score: float = 70.0, include_merged: bool = True
     ) -> list[Hit]:
-        """Clusters ranked by their best weighted field score (0-100)."""
-        q = normalize(query)
-        if not q:
-            return []
+        """Clusters ranked by their best weighted text score (0-100). An empty or
+        overlong query is a `UsageError`."""
+        q = check_query(query)
+        words = [w for w in q.split() if w not in FUNCTION_WORDS] or q.split()
+        stems = [stem(w) for w in words]
+        similar = [self._similar(w, s) for w, s in zip(words, stems, strict=True)]
         best: dict[str, Hit] = {}
-        for field, (weight, _scorer) in FIELDS.items():
-            for cid, score, shown in self._field_scores(field, q):
-                weighted = score * weight
-                if cid not in best or weighted > best[cid].score:
-                    best[cid] = Hit(self.by_id[cid], weighted, field, shown)
-        words = [w for w in q.split() if len(w) > 2]
+        per_word: dict[str, list[tuple[float, str]]] = {}
+        candidates = sorted(
+            {n for sims in similar for w in sims for n in self.postings[w]}
+        )
+        for number in candidates:
+            entry = self.entries[number]
+            weight = FIELDS[entry.field]
+            sims = [
+                max((sims.get(w, 0.0) for w in entry.words), default=0.0)
+                for sims in similar
+            ]
+            score = weight * _text_score(q, stems, sims, entry)
+            for cid in entry.cluster_ids:
+                if cid not in best or score > best[cid].score:
+                    best[cid] = Hit(self.by_id[cid], score, entry.field, entry.shown)
+                slots = per_word.setdefault(cid, [(0.0, "")] * len(words))
+                for i, sim in enumerate(sims):
+                    if sim * weight > slots[i][0]:
+                        slots[i] = (sim * weight, entry.shown)
         if len(words) > 1:
-            self._add_coverage(words, best)
+            for cid, slots in per_word.items():
+                found = [s for s in slots if s[0] > 0]
+                if len(found) < 2:
+                    continue
+                coverage = SEVERAL * sum(v for v, _ in slots) / len(words)
+                if coverage > best[cid].score:
+                    shown = " + ".join(dict.fromkeys(s for _, s in found))
+                    best[cid] = Hit(self.by_id[cid], coverage, "several", shown)
         hits = [
             h
             for h in best.values()
@@ -97,63 +150,79 @@ class SearchIndex:
         hits.sort(key=lambda h: (-round(h.score, 6), h.cluster.id))
         return hits
 
-    def _field_scores(self, field: str, q: str) -> list[tuple[str, float, str]]:
+    def _similar(self, word: str, stemmed: str) -> dict[str, float]:
+        """Index words matching one query word, with how well (0-100)."""
+        out = {stemmed: 100.0} if stemmed in self.postings else {}
+        if len(word) < 4:
+            return out  # "vin", "ia": the word itself only
         from rapidfuzz import fuzz, process
 
-        entries = self.texts[field]
-        scorer = getattr(fuzz, FIELDS[field][1])
-        choices = [e[0] for e in entries]
-        out = []
-        for choice, score, idx in process.extract(
-            q, choices, scorer=scorer, processor=None, limit=None, score_cutoff=50
+        for other, score, _ in process.extract(
+            stemmed,
+            self.vocabulary,
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=None,
+            score_cutoff=WORD_CUTOFF,
         ):
-            _, shown, cid = entries[idx]
-            if field == "name" and compact(shown) == q.replace(" ", ""):
-                score = 100.0
-            elif len(choice) < (4 if field == "name" else MIN_PARTIAL) and choice != q:
-                continue  # "lte" or "rse" inside a longer query is not a match
-            out.append((cid, float(score), shown))
+            out[other] = max(out.get(other, 0.0), float(score))
+        for other in self.vocabulary:
+            if other.startswith(stemmed) and other != stemmed:
+                out[other] = max(out.get(other, 0.0), PREFIX_SCORE)
         return out
 
-    def _add_coverage(self, words: list[str], best: dict[str, Hit]) -> None:
-        """Mean over query words of each word's best weighted hit in a cluster."""
-        from rapidfuzz import fuzz
 
-        per_cluster: dict[str, list[tuple[float, str]]] = {}
-        for word in words:
-            word_best: dict[str, tuple[float, str]] = {}
-            for field, (weight, _) in FIELDS.items():
-                if field == "description":
-                    continue
-                for norm, shown, cid in self.texts[field]:
-                    score = max((fuzz.ratio(word, t) for t in norm.split()), default=0)
-                    if (
-                        score >= WORD_CUTOFF
-                        and score * weight > word_best.get(cid, (0.0, ""))[0]
-                    ):
-                        word_best[cid] = (score * weight, shown)
-            for cid, value in word_best.items():
-                per_cluster.setdefault(cid, []).append(value)
-        for cid, values in per_cluster.items():
-            if len(values) < 2:
-                continue
-            coverage = sum(v for v, _ in values) / len(words)
-            if cid not in best or coverage > best[cid].score:
-                shown = " + ".join(dict.fromkeys(s for _, s in values))
-                best[cid] = Hit(self.by_id[cid], coverage, "several", shown)
+def _text_score(q: str, stems: list[str], sims: list[float], entry: _Entry) -> float:
+    """One text against the query: 100 for the query itself, else the mean of its
+    words' matches, a phrase counting more than scattered words."""
+    if entry.text == q or compact(entry.text) == q.replace(" ", ""):
+        return 100.0
+    mean = sum(sims) / len(sims)
+    size = len(stems)
+    in_order = all(s == 100.0 for s in sims) and any(
+        list(entry.words[i : i + size]) == stems for i in range(len(entry.words))
+    )
+    return mean * (PHRASE if in_order else PARTIAL)
 
 
-_INDEXES: dict[int, SearchIndex] = {}
+def check_query(query: str) -> str:
+    """The normalised query; a `UsageError` when it is empty or too long to be a
+    search (checked before any work, so a pasted book is refused at once)."""
+    if len(query) > MAX_QUERY_CHARS * 4:
+        raise UsageError(
+            f"search text too long ({len(query):,} characters; at most "
+            f"{MAX_QUERY_CHARS}): search for a few words or a name"
+        )
+    q = normalize(query)
+    if not q:
+        what = f"'{query}' has no letters or digits" if query.strip() else "empty"
+        raise UsageError(
+            f"{what}: nothing to search for; give a word or a name (for example "
+            "'hydrogen')"
+        )
+    count = len(q.split())
+    if len(q) > MAX_QUERY_CHARS or count > MAX_QUERY_WORDS:
+        raise UsageError(
+            f"search text too long ({count} words; at most {MAX_QUERY_WORDS} words "
+            f"or {MAX_QUERY_CHARS} characters): search for a few words or a name"
+        )
+    return q
+
+
+#: One index per live dataset; it goes when the dataset goes.
+_INDEXES: weakref.WeakKeyDictionary[Dataset, SearchIndex] = weakref.WeakKeyDictionary()
 
 
 def index_for(dataset: Dataset) -> SearchIndex:
-    key = id(dataset)
-    if key not in _INDEXES:
-        _INDEXES[key] = SearchIndex.build(dataset)
-    return _INDEXES[key]
+    index = _INDEXES.get(dataset)
+    if index is None:
+        index = _INDEXES[dataset] = SearchIndex.build(dataset)
+    return index
 
 
 def search(dataset: Dataset, query: str, *, min_score: float = 70.0) -> list[Hit]:
+    """Clusters matching `query`, best first; see `SearchIndex.search`."""
+    check_query(query)
     return index_for(dataset).search(query, min_score=min_score)
 
 
