@@ -7,8 +7,10 @@ point (for distances). This package turns any of those into a `Place`.
 Standard library only, and lazy: `tables` reads regions and départements from a small
 JSON file on first use; `gazetteer` reads the ~37,500-line commune file only when a
 commune or postal code must be resolved; `postal` reads postal codes, `names` the ways
-people write commune names, `places` builds a `Place`, and `resolver` puts them
-together in `resolve_place`. Sources and licences of the data files:
+people write commune names, `places` builds a `Place` with its notes and warnings,
+`codes` places INSEE and postal codes, `communes` places a commune name with the
+fields that came with it, and `resolver` reads free text and fields and caches the
+answers of `resolve_place`. Sources and licences of the data files:
 `data/GEOGRAPHY-SOURCES.md`; they are rebuilt by `scripts/build_geography.py`.
 """
 

@@ -94,3 +94,8 @@ def split_place_hint(key: str) -> tuple[str, Department | None, Region | None] |
         if (dept or region) and name_candidates(head):
             return head, dept, region
     return None
+
+
+def shown(key: str) -> str:
+    """A normalised name as people write it: "nowhere sur mer" -> "Nowhere Sur Mer"."""
+    return " ".join(word.capitalize() for word in key.split())
