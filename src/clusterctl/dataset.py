@@ -237,10 +237,13 @@ def load_dataset(path: str | None = None) -> Dataset:
         return _CACHE[stamp]
     # The checks depend on the date (nothing verified in the future): so does
     # the cached result.
-    data = cached(
-        source, "dataset", lambda: _validated_json(source), extra=today().isoformat()
+    dataset = cached(
+        source,
+        "dataset",
+        lambda: _validated_json(source),
+        lambda data: Dataset.from_json(data, source),
+        extra=today().isoformat(),
     )
-    dataset = Dataset.from_json(data, source)
     if stamp is not None:
         _CACHE[stamp] = dataset
     return dataset
