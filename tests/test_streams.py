@@ -172,7 +172,7 @@ def test_json_profile_errors_keep_their_line(tmp_path):
 @pytest.mark.parametrize(
     ("cell", "safe"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("+33 1 23", "'+33 1 23"),
         ("-cmd", "'-cmd"),
@@ -200,6 +200,26 @@ def test_csv_is_faithful_by_default_and_safe_on_request(tmp_path):
     plain = run(["--data", data, "list", "-f", "csv"])
     assert b'"=HYPERLINK(""http://x"")"' in plain.stdout
     safe = run(["--data", data, "--spreadsheet-safe", "list", "-f", "csv"])
-    assert b"\"'=HYPERLINK(\"\"http://x\"\")\"" in safe.stdout
+    assert b'"\'=HYPERLINK(""http://x"")"' in safe.stdout
     tsv = run(["--data", data, "--spreadsheet-safe", "show", "aerospace-valley"])
     assert b"'=HYPERLINK" in tsv.stdout
+
+
+def test_control_characters_never_reach_the_terminal():
+    import io
+
+    from clusterctl.formats import OutputFormat, printable, write_object, write_rows
+
+    assert printable("a\x1b[2Jb\x07") == "a\\x1b[2Jb\\x07"
+    assert printable("two\nlines", keep="\n") == "two\nlines"
+    record = {"name": "evil\x1b]0;title\x07", "website": "http://x/\x1b[31m"}
+    for fmt in (OutputFormat.table, OutputFormat.tsv):
+        out = io.StringIO()
+        write_rows([record], fmt, out)
+        assert "\x1b" not in out.getvalue()
+        assert "\x07" not in out.getvalue()
+        assert "\\x1b" in out.getvalue()
+    out = io.StringIO()
+    write_object(record, OutputFormat.table, out)
+    assert "\x1b" not in out.getvalue()
+    assert "\\x1b]0;title" in out.getvalue()

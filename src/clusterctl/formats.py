@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum, StrEnum
 from typing import IO, Any
@@ -155,8 +156,23 @@ def spreadsheet_safe(text: str) -> str:
     return text
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with control characters (ESC, BEL, C1 codes...) shown as `\\xNN`
+    escapes: data from a file or a register must never drive the terminal.
+    `keep` lists controls that stay (a newline inside a table cell)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(
+        lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}",
+        text,
+    )
+
+
 def _tsv_escape(text: str) -> str:
-    return (
+    return printable(
         text.replace("\\", "\\\\")
         .replace("\t", "\\t")
         .replace("\n", "\\n")
@@ -321,7 +337,12 @@ def write_table(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    table = Table(
+        title=Text(printable(title)) if title else None,
+        show_lines=False,
+        header_style="bold",
+        expand=False,
+    )
     for name in names:
         table.add_column(
             name,
@@ -329,7 +350,7 @@ def write_table(
             overflow="fold",
         )
     for row in rows:
-        table.add_row(*(Text(v) for v in row))
+        table.add_row(*(Text(printable(v, keep="\n")) for v in row))
     _console(out).print(table)
 
 
@@ -343,10 +364,8 @@ def write_panel(title: str, fields: Mapping[str, Any], out: IO[str]) -> None:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for key, value in fields.items():
-        grid.add_row(
-            Text(key),
-            Text(cell(value, "\n") if isinstance(value, list) else cell(value)),
-        )
+        text = cell(value, "\n") if isinstance(value, list) else cell(value)
+        grid.add_row(Text(printable(key)), Text(printable(text, keep="\n")))
     _console(out).print(
-        Panel(grid, title=Text(title), title_align="left", expand=False)
+        Panel(grid, title=Text(printable(title)), title_align="left", expand=False)
     )

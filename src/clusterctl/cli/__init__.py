@@ -71,7 +71,9 @@ def _version(ctx: typer.Context, value: bool) -> None:
         tool = "unknown"
     path = default_path(ctx.meta.get("data"))
     data_version, data_date = dataset_header(path)
-    print(f"clusterctl {tool} (dataset {data_version}, {data_date})")
+    from clusterctl.formats import printable
+
+    print(printable(f"clusterctl {tool} (dataset {data_version}, {data_date})"))
     raise typer.Exit(ExitCode.OK)
 
 
