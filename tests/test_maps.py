@@ -331,6 +331,17 @@ def test_terminal_map_fits_any_width(width):
         assert cluster.name in legend, cluster.name
 
 
+def test_narrow_terminal_maps_say_where_overseas_clusters_went(runner):
+    narrow = runner.invoke(app, ["map", "--region", "La Réunion", "--width", "50"])
+    wide = runner.invoke(app, ["map", "--region", "La Réunion", "--width", "60"])
+    assert narrow.exit_code == wide.exit_code == 0
+    assert "not on the map (overseas insets need a width of 60 or more):" in (
+        " ".join(narrow.stdout.split())
+    )
+    assert re.search(r"^\d+ Qualitropic \(Saint-Denis\)$", wide.stdout, re.M)
+    assert "┌La Réunion┐" in wide.stdout
+
+
 def test_terminal_map_numbers_every_place_once(runner, small):
     result = runner.invoke(app, ["--data", small, "map", "--width", "100"])
     assert result.exit_code == 0, result.stderr

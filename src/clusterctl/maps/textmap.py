@@ -186,7 +186,7 @@ def render_text(scene: Scene, width: int = 80) -> TextMap:
         labels = [m.label for m in group.markers if m.label]
         group.label = ",".join(sorted(labels, key=int)) if labels else str(number)
         _place_label(canvas, taken, group, group.markers[0].colour)
-    legend = _legend(scene, groups, missing, width)
+    legend = _legend(scene, groups, missing, width, len(layout.frames) > 1)
     return TextMap(_head(scene, width) + canvas.runs() + legend, _key(scene))
 
 
@@ -200,7 +200,7 @@ def _head(scene: Scene, width: int) -> list[list[Run]]:
 
 
 def _legend(
-    scene: Scene, groups: list[_Group], missing: list[str], width: int
+    scene: Scene, groups: list[_Group], missing: list[str], width: int, insets: bool
 ) -> list[list[Run]]:
     lines: list[list[Run]] = [[("", None)]]
     if scene.origin is not None:
@@ -214,7 +214,11 @@ def _legend(
         wrapped = textwrap.wrap(text, width - indent, break_on_hyphens=False) or [""]
         lines.append([(label.rjust(indent - 1), colour), (" " + wrapped[0], None)])
         lines += [[(" " * indent + more, None)] for more in wrapped[1:]]
-    for note in [*scene.notes, *(f"not on the map: {n}" for n in missing)]:
+    notes = list(scene.notes)
+    if missing:
+        why = "" if insets else " (overseas insets need a width of 60 or more)"
+        notes.append(f"not on the map{why}: {', '.join(missing)}")
+    for note in notes:
         lines += [
             [(line, colours.MUTED)]
             for line in textwrap.wrap(note, width, break_on_hyphens=False)
