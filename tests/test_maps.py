@@ -222,8 +222,8 @@ def test_svg_has_one_marker_per_cluster_at_its_lambert93_place():
     for cluster in clusters:
         marker = markers[cluster.id]
         assert marker["title"].startswith(cluster.name + "\n")
-        if cluster.regions[0] == "La Réunion":
-            continue  # an inset, with its own projection (checked below)
+        if cluster.hq.lat < 30:
+            continue  # overseas: an inset, with its own projection (checked below)
         scale, ox, oy = marker["frames"]["France métropolitaine"]
         x, y = lambert93(cluster.hq.lat, cluster.hq.lon)
         assert marker["x"] == pytest.approx(ox + x * scale, abs=0.06)
@@ -252,21 +252,33 @@ def test_svg_puts_overseas_head_offices_in_their_inset():
     assert y0 < marker["y"] < y1
 
 
-def test_svg_sizes_by_members_colours_by_sector_and_credits_sources():
-    dataset = load_dataset()
-    clusters = [dataset.get(i) for i in ("cap-digital", "pole-tes", "tenerrdis")]
-    text = render_svg(cluster_scene(dataset, clusters))
-    markers = _svg_markers(text)
-    # 1000 members, 163 members, unknown (smallest)
-    assert markers["cap-digital"]["r"] > markers["pole-tes"]["r"]
-    assert markers["pole-tes"]["r"] >= markers["tenerrdis"]["r"]
+def test_svg_sizes_by_members_colours_by_sector_and_credits_sources(small, tmp_path):
+    text = Path(small).read_text(encoding="utf-8")
+    # Techtera's member count made unknown: it gets the smallest disc.
+    start = text.index("- id: techtera")
+    tail = text[start:].replace("    count: 200", "    count: null", 1)
+    path = tmp_path / "clusters.yaml"
+    path.write_text(text[:start] + tail, encoding="utf-8")
+    dataset = load_dataset(str(path))
+    svg = render_svg(cluster_scene(dataset, list(dataset.current())))
+    markers = _svg_markers(svg)
+    # 1000, 830, 350, 277 members, then unknown
+    radii = [markers[i]["r"] for i in ("cap-digital", "aerospace-valley",
+             "pole-mer-bretagne-atlantique", "lyonbiopole", "techtera")]  # fmt: skip
+    assert radii == sorted(radii, reverse=True)
+    assert radii[-1] < radii[-2]
+    assert markers["cap-digital"]["r"] ** 2 == pytest.approx(
+        markers["pole-mer-bretagne-atlantique"]["r"] ** 2 * 1000 / 350, rel=0.05
+    )  # area proportional to the count
     assert markers["cap-digital"]["fill"] == "#9467bd"  # digital
-    assert markers["tenerrdis"]["fill"] == "#ff7f0e"  # renewable energy
-    assert "Digital" in text
-    assert "Energy – Renewables" in text
-    assert f"dataset {dataset.info.version} of {dataset.info.date}" in text
-    assert "Natural Earth" in text
-    assert "http" not in text.replace("http://www.w3.org/2000/svg", "")
+    assert markers["lyonbiopole"]["fill"] == "#d62728"  # health
+    assert markers["aerospace-valley"]["fill"] == "#1f77b4"  # aerospace
+    assert "member count unknown" in markers["techtera"]["title"]
+    for legend in ("Digital", "Health", "Aerospace &amp; Defence", "Members"):
+        assert legend in svg
+    assert f"dataset {dataset.info.version} of {dataset.info.date}" in svg
+    assert "Natural Earth" in svg
+    assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")
 
 
 # ------------------------------------------------------------------ terminal
