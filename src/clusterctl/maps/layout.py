@@ -88,6 +88,15 @@ def fit_frame(
     return Frame(name, box, project, scale, (ox, oy), bounds, tuple(regions))
 
 
+def mainland_aspect(basemap: BaseMap) -> float:
+    """Height / width of metropolitan France in Lambert-93."""
+    xy = [
+        lambert93(*p) for r in basemap.metropolitan() for ring in r.rings for p in ring
+    ]
+    xs, ys = [p[0] for p in xy], [p[1] for p in xy]
+    return (max(ys) - min(ys)) / (max(xs) - min(xs))
+
+
 def local_projection(region: RegionShape) -> LocalProjection:
     """The projection of an overseas inset: centred on the region's extent."""
     lats = [p[0] for ring in region.rings for p in ring]
@@ -103,10 +112,11 @@ def make_layout(
     pad: float = 0.0,
 ) -> Layout:
     """Metropolitan France in `main`, the overseas regions in `insets` (in INSEE
-    code order: Guadeloupe, Martinique, Guyane, La Réunion, Mayotte)."""
+    code order: Guadeloupe, Martinique, Guyane, La Réunion, Mayotte; with fewer
+    boxes, the regions left over are not drawn)."""
     metropolitan = basemap.metropolitan()
     frames = [fit_frame("France métropolitaine", main, metropolitan, lambert93, pad)]
-    for region, box in zip(basemap.overseas(), insets, strict=True):
+    for region, box in zip(basemap.overseas(), insets, strict=False):
         project = local_projection(region)
         frames.append(fit_frame(region.name, box, [region], project, pad))
     return Layout(tuple(frames), size)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import colours
 from .basemap import load_basemap
 from .braille import BrailleCanvas
-from .layout import Frame, Layout, make_layout
+from .layout import Frame, Layout, mainland_aspect, make_layout
 from .scene import Marker, Scene
 
 MIN_WIDTH = 40
@@ -50,38 +50,30 @@ class _Group:
 
 
 def text_layout(width: int) -> tuple[Layout, int, int]:
-    """Layout in braille dots, and the canvas size in characters."""
+    """Layout in braille dots, and the canvas size in characters: the mainland,
+    and from 60 columns a column of overseas insets on its right."""
     basemap = load_basemap()
     with_insets = width >= 60
     columns = min(width - (INSET_COLUMNS + 1 if with_insets else 0), MAX_MAP_COLUMNS)
-    probe = make_layout(basemap, (0, 0, 1000, 1000), [(0, 0, 1, 1)] * 5, (1, 1))
-    xs, ys = zip(*(probe.main.to_canvas(*p) for r in basemap.metropolitan()
-                   for ring in r.rings for p in ring), strict=True)  # fmt: skip
-    aspect = (max(ys) - min(ys)) / (max(xs) - min(xs))
-    rows = round(columns * 2 * aspect / 4) + 1
-    insets: list[tuple[float, float, float, float]] = []
+    rows = round(columns * 2 * mainland_aspect(basemap) / 4) + 1
+    insets = []
+    total = columns
     if with_insets:
-        left = columns + 1
-        for i in range(5):
-            top = i * INSET_ROWS
-            # Inside the box drawn around it: one cell of border on each side.
-            insets.append(
-                (
-                    (left + 1) * 2,
-                    (top + 1) * 4,
-                    (INSET_COLUMNS - 2) * 2,
-                    (INSET_ROWS - 2) * 4,
-                )
-            )
         total = columns + 1 + INSET_COLUMNS
         rows = max(rows, 5 * INSET_ROWS)
-    else:
-        insets = [(0.0, 0.0, 0.0, 0.0)] * 5
-        total = columns
+        for i in range(5):
+            # Inside the box drawn around it: one cell of border on each side.
+            left, top = columns + 2, i * INSET_ROWS + 1
+            insets.append(
+                (
+                    left * 2.0,
+                    top * 4.0,
+                    (INSET_COLUMNS - 2) * 2.0,
+                    (INSET_ROWS - 2) * 4.0,
+                )
+            )
     main = (0.0, 0.0, columns * 2.0, rows * 4.0)
     layout = make_layout(basemap, main, insets, (total * 2, rows * 4), pad=1.0)
-    if not with_insets:
-        layout = Layout(layout.frames[:1], layout.size)
     return layout, total, rows
 
 
