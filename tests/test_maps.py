@@ -237,6 +237,18 @@ def test_svg_has_one_marker_per_cluster_at_its_lambert93_place():
     assert abs(lille["x"] - paris["x"]) < 40
 
 
+def test_svg_hover_text_names_clusters_hidden_at_the_same_place():
+    dataset = load_dataset()
+    ids = ("cap-digital", "finance-innovation", "medicen-paris-region", "cara")
+    markers = _svg_markers(
+        render_svg(cluster_scene(dataset, [dataset.get(i) for i in ids]))
+    )
+    assert markers["cap-digital"]["title"].endswith(
+        "same place: Finance Innovation, Medicen Paris Region"
+    )
+    assert "same place" not in markers["cara"]["title"]
+
+
 def test_svg_puts_overseas_head_offices_in_their_inset():
     dataset = load_dataset()
     text = render_svg(cluster_scene(dataset, [dataset.get("qualitropic")]))
@@ -274,6 +286,7 @@ def test_svg_sizes_by_members_colours_by_sector_and_credits_sources(small, tmp_p
     assert markers["lyonbiopole"]["fill"] == "#d62728"  # health
     assert markers["aerospace-valley"]["fill"] == "#1f77b4"  # aerospace
     assert "member count unknown" in markers["techtera"]["title"]
+    assert "same place" not in markers["aerospace-valley"]["title"]
     for legend in ("Digital", "Health", "Aerospace &amp; Defence", "Members"):
         assert legend in svg
     assert f"dataset {dataset.info.version} of {dataset.info.date}" in svg

@@ -155,8 +155,8 @@ def cluster_scene(
     radius_km: float | None = None,
 ) -> Scene:
     """Head offices of `clusters`, largest first (so small ones stay visible)."""
-    markers = sorted(
-        (cluster_marker(c) for c in clusters), key=lambda m: (-m.radius, m.key)
+    markers = _note_neighbours(
+        sorted((cluster_marker(c) for c in clusters), key=lambda m: (-m.radius, m.key))
     )
     origin = None
     if near is not None and near.lat is not None and near.lon is not None:
@@ -171,6 +171,22 @@ def cluster_scene(
         footer=footer_lines(dataset),
         origin=origin,
     )
+
+
+def _note_neighbours(markers: list[Marker]) -> list[Marker]:
+    """Markers at the very same point hide each other: each one's hover text
+    names the others."""
+    at: dict[tuple[float, float], list[str]] = {}
+    for m in markers:
+        at.setdefault((m.lat, m.lon), []).append(m.name)
+    out = []
+    for m in markers:
+        others = [n for n in at[(m.lat, m.lon)] if n != m.name]
+        if others:
+            also = f"same place: {', '.join(sorted(others, key=str.casefold))}"
+            m = _with(m, (*m.details, also), m.radius)
+        out.append(m)
+    return out
 
 
 def match_scene(dataset: Dataset, result: Mapping[str, Any]) -> Scene:

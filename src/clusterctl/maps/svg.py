@@ -193,58 +193,68 @@ def _star(x: float, y: float, r: float) -> str:
     return "M" + "L".join(f"{_n(px)},{_n(py)}" for px, py in points) + "Z"
 
 
-def _legend(scene: Scene, missing: list[str]) -> list[str]:
-    x, y = PANEL_X, 92.0
+def _colour_key(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
     out = [_text(x, y, "Main sector (EU industrial ecosystem)", 12, weight="bold")]
     for colour, name in scene.legend:
         y += 20
         out.append(f'<circle cx="{_n(x + 7)}" cy="{_n(y - 4)}" r="6" fill="{colour}"/>')
         out.append(_text(x + 20, y, name, 12))
-    if scene.sized and scene.markers:
-        y += 34
-        out.append(_text(x, y, "Members", 12, weight="bold"))
-        y += 10
-        cx = x + 16
-        for count in SIZE_REFERENCE:
-            r = marker_radius(count)
-            out.append(
-                f'<circle cx="{_n(cx)}" cy="{_n(y + 16)}" r="{_n(r)}" fill="none" '
-                f'stroke="{colours.INK}"/>'
-            )
-            out.append(_text(cx, y + 44, f"{count:,}", 11, "middle"))
-            cx += 2 * r + 40
-        if any(m.members is None for m in scene.markers):
+    return out, y
+
+
+def _size_key(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
+    y += 34
+    out = [_text(x, y, "Members", 12, weight="bold")]
+    cx = x + 16
+    for count in SIZE_REFERENCE:
+        r = marker_radius(count)
+        out.append(
+            f'<circle cx="{_n(cx)}" cy="{_n(y + 26)}" r="{_n(r)}" fill="none" '
+            f'stroke="{colours.INK}"/>'
+        )
+        out.append(_text(cx, y + 54, f"{count:,}", 11, "middle"))
+        cx += 2 * r + 40
+    y += 62
+    if any(m.members is None for m in scene.markers):
+        y += 18
+        out.append(_text(x, y, "unknown: smallest size", 11, fill=colours.MUTED))
+    return out, y
+
+
+def _ranked(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
+    y += 34
+    out = [_text(x, y, "Rank, cluster, score, distance", 12, weight="bold")]
+    for label, text in scene.entries:
+        for k, line in enumerate(textwrap.wrap(text, 40)):
             y += 18
-            out.append(
-                _text(x, y + 44, "unknown: smallest size", 11, fill=colours.MUTED)
-            )
-    if scene.sized and scene.markers:
-        y += 52
-    if scene.entries:
-        y += 34
-        out.append(_text(x, y, "Rank, cluster, score, distance", 12, weight="bold"))
-        for label, text in scene.entries:
-            for k, line in enumerate(textwrap.wrap(text, 40)):
-                y += 18
-                if not k:
-                    out.append(_text(x + 12, y, label, 12, "end", weight="bold"))
-                out.append(_text(x + 20, y, line, 12))
+            if not k:
+                out.append(_text(x + 12, y, label, 12, "end", weight="bold"))
+            out.append(_text(x + 20, y, line, 12))
+    return out, y
+
+
+def _legend(scene: Scene, missing: list[str]) -> list[str]:
+    x = PANEL_X
+    out, y = _colour_key(scene, x, 92.0)
+    for wanted, part in ((scene.sized and scene.markers, _size_key),
+                         (scene.entries, _ranked)):  # fmt: skip
+        if wanted:
+            lines, y = part(scene, x, y)
+            out += lines
     if scene.origin is not None:
         y += 16
         for k, line in enumerate(textwrap.wrap(scene.origin.name, 40)):
             y += 18
             if not k:
-                out.append(
-                    f'<path d="{_star(x + 7, y - 4, 7)}" fill="{colours.ORIGIN}"/>'
-                )
+                star = _star(x + 7, y - 4, 7)
+                out.append(f'<path d="{star}" fill="{colours.ORIGIN}"/>')
             out.append(_text(x + 20, y, line, 12))
     notes = [*scene.notes]
     if missing:
         notes.append("Not on the map (no place in France): " + ", ".join(missing))
-    for note in notes:
-        for line in textwrap.wrap(note, 44):
-            y += 18
-            out.append(_text(x, y, line, 11, fill=colours.MUTED))
+    for line in (line for note in notes for line in textwrap.wrap(note, 44)):
+        y += 18
+        out.append(_text(x, y, line, 11, fill=colours.MUTED))
     return out
 
 
