@@ -206,4 +206,4 @@ def main() -> None:
 
 
 # Commands register themselves on `app` when their modules are imported.
-from . import browse, checks, matchcmd  # noqa: E402, F401
+from . import browse, checks, mapcmd, matchcmd  # noqa: E402, F401

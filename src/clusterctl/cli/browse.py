@@ -18,82 +18,37 @@ from .common import (
     NoHeaderOption,
     columns_for,
     complete_cluster,
-    complete_region,
-    complete_sector,
     emit,
     get_dataset,
     no_result,
     note,
     user_errors,
 )
-
-Repeat = list[str] | None
+from .filteropts import (
+    CityFilter,
+    KeywordFilter,
+    MemberTypeFilter,
+    NearFilter,
+    RadiusFilter,
+    RegionFilter,
+    SectorFilter,
+    StatusFilter,
+    resolve_filters,
+)
 
 
 @app.command("list")
 @user_errors
 def list_clusters(
     ctx: typer.Context,
-    sector: Annotated[
-        Repeat,
-        typer.Option(
-            "--sector",
-            "-s",
-            autocompletion=complete_sector,
-            help="Sector id or word, English or French (repeatable; "
-            "a parent includes its children).",
-        ),
-    ] = None,
-    region: Annotated[
-        Repeat,
-        typer.Option(
-            "--region",
-            "-r",
-            autocompletion=complete_region,
-            help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
-        ),
-    ] = None,
-    city: Annotated[
-        Repeat, typer.Option("--city", help="HQ city (repeatable).")
-    ] = None,
-    keyword: Annotated[
-        Repeat,
-        typer.Option("--keyword", "-k", help="Keyword of the cluster (repeatable)."),
-    ] = None,
-    member_type: Annotated[
-        Repeat,
-        typer.Option(
-            "--member-type",
-            help="startup, sme, midcap, large, research, academic, "
-            "public (repeatable).",
-        ),
-    ] = None,
-    status: Annotated[
-        Repeat,
-        typer.Option(
-            "--status",
-            help="active, probation, unconfirmed, merged, current "
-            "(default) or all (repeatable).",
-        ),
-    ] = None,
-    near: Annotated[
-        str | None,
-        typer.Option(
-            "--near",
-            metavar="PLACE",
-            help="Commune, postal code, département or region: adds "
-            "distance_km and sorts by it.",
-        ),
-    ] = None,
-    radius: Annotated[
-        float | None,
-        typer.Option(
-            "--radius",
-            metavar="KM",
-            min=0,
-            help="With --near, keep clusters whose HQ is within KM.",
-        ),
-    ] = None,
+    sector: SectorFilter = None,
+    region: RegionFilter = None,
+    city: CityFilter = None,
+    keyword: KeywordFilter = None,
+    member_type: MemberTypeFilter = None,
+    status: StatusFilter = None,
+    near: NearFilter = None,
+    radius: RadiusFilter = None,
     sort: Annotated[
         str | None,
         typer.Option(
@@ -119,20 +74,10 @@ def list_clusters(
     from clusterctl.records import SUMMARY_COLUMNS, cluster_record, valid_fields
 
     dataset = get_dataset(ctx, data)
-    filters = query.Filters(
-        sectors=query.resolve_sectors(sector or []),
-        regions=query.resolve_regions(region or []),
-        cities=query.resolve_cities(dataset, city or []),
-        keywords=[k for k in (_norm(k) for k in keyword or []) if k],
-        member_types=query.resolve_choice(
-            "member type", member_type or [], query.MEMBER_TYPES
-        ),
-        statuses=query.resolve_statuses(status or []),
-        near=_place(near) if near else None,
-        radius_km=radius,
-    )
-    if radius is not None and near is None:
-        raise UsageError("--radius needs --near PLACE")
+    filters = resolve_filters(
+        dataset, sector=sector, region=region, city=city, keyword=keyword,
+        member_type=member_type, status=status, near=near, radius=radius,
+    )  # fmt: skip
     found = query.filter_clusters(dataset, filters)
     extra = ("distance_km",) if near else ()
     rows = []
@@ -160,19 +105,6 @@ def _norm(text: str) -> str:
     from clusterctl.text import normalize
 
     return normalize(text)
-
-
-def _place(text: str) -> Any:
-    from clusterctl import geography
-
-    place = geography.resolve_place(text)
-    if place is None or place.lat is None:
-        raise UsageError(
-            f"cannot place '{text}' (try a commune, postal code, département or region)"
-        )
-    if place.note:
-        note(place.note)
-    return place
 
 
 def _sorted(

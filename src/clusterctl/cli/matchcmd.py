@@ -155,6 +155,15 @@ def match(
             "registers over 4 MB; 1: this process only).",
         ),
     ] = 0,
+    map_to: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="FILE",
+            help="Also draw the company and its matches: FILE.svg or FILE.html, "
+            "or '-' to draw the map in the terminal instead of the results.",
+        ),
+    ] = None,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
     no_header: NoHeaderOption = False,
@@ -172,6 +181,10 @@ def match(
     if not matcher.clusters:
         raise NotFoundError(f"{dataset.source}: no current cluster to match against")
     if batch is not None:
+        if map_to is not None:
+            raise UsageError(
+                "--map draws one company's matches; it cannot be used with --batch"
+            )
         from .batchcmd import run_batch
 
         run_batch(
@@ -201,6 +214,7 @@ def match(
         encoding=encoding,
         fmt=fmt,
         header=not no_header,
+        map_to=map_to,
     )
 
 
@@ -215,6 +229,7 @@ def _match_one(
     encoding: str,
     fmt: OutputFormat,
     header: bool,
+    map_to: str | None = None,
 ) -> None:
     from clusterctl.matching import match_result
     from clusterctl.profiles import read_profile, resolve_profile
@@ -231,9 +246,14 @@ def _match_one(
         selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
         selected = selected[:top]
     result = match_result(matcher, company, selected, explain=explain)
-    from .render import write_match
+    if map_to is not None:
+        from .mapcmd import draw_match
 
-    write_match(result, fmt, sys.stdout, explain=explain, header=header)
+        draw_match(matcher.dataset, result, map_to, fmt)
+    if map_to != "-":
+        from .render import write_match
+
+        write_match(result, fmt, sys.stdout, explain=explain, header=header)
     if not selected:
         no_result(f"no cluster scores {min_score:g} or more")
 
