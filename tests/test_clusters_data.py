@@ -166,10 +166,27 @@ def test_dataset_header(data: dict) -> None:
     assert isinstance(meta["date"], dt.date)
     assert meta["licence"] == "CC-BY-4.0"
     kind = meta["kinds"]["pole_de_competitivite"]
-    assert kind["member_types"]
-    assert kind["services"]
+    # No kind-level lists: they made every cluster look the same.
+    assert kind.get("member_types") is None
+    assert kind.get("services") is None
     assert kind["sources"]
     assert all(u.startswith(("https://", "http://")) for u in kind["sources"])
+
+
+def test_programme_facts(data: dict) -> None:
+    """The phase the dataset describes and what is known of the next one, dated
+    and sourced, so that the tool can say what it knows once phase V has ended."""
+    programme = data["dataset"]["programme"]
+    assert programme["phase"] == "V"
+    assert programme["start"] == dt.date(2023, 1, 1)
+    assert programme["end"] == dt.date(2026, 12, 31)
+    nxt = programme["next_phase"]
+    assert nxt["note"].strip()
+    assert isinstance(nxt["as_of"], dt.date)
+    assert nxt["as_of"] <= data["dataset"]["date"]
+    assert nxt["sources"]
+    assert programme["sources"]
+    assert "2026" in programme["notes"]
 
 
 def test_record_count(clusters: list[dict]) -> None:
@@ -184,7 +201,9 @@ def test_ids_unique_and_slug_of_name(clusters: list[dict]) -> None:
     assert len(names) == len(set(names))
     for c in clusters:
         assert SLUG_RE.match(c["id"]), c["id"]
-        assert c["id"] == slug(c["name"]), c["name"]
+        # Ids are stable: a renamed cluster keeps the id of one of its names.
+        names = [c["name"], *c["aliases"], *c["former_names"]]
+        assert c["id"] in {slug(n) for n in names}, c["name"]
 
 
 @pytest.mark.parametrize(("cid", "city", "hq_region", "regions"), FLAGSHIPS)
@@ -211,7 +230,8 @@ def test_optitec_merged_into_scs(by_id: dict[str, dict]) -> None:
     assert optitec["label_term_end"] is None
     scs = by_id["scs"]
     assert scs["status"] == "active"
-    assert "Optitec" in scs["former_names"]
+    assert "Optitec" in [a["name"] for a in scs["absorbed"]]
+    assert "Optitec" not in scs["former_names"]
 
 
 def test_status_and_label_terms(clusters: list[dict], by_id: dict[str, dict]) -> None:
@@ -325,14 +345,145 @@ def test_text_fields(clusters: list[dict]) -> None:
         assert c["confidence"] in {"high", "medium", "low"}, c["id"]
 
 
-def test_members(clusters: list[dict]) -> None:
+def test_members(data: dict, clusters: list[dict]) -> None:
+    """Every member count says where it is published and when."""
+    dataset_date = data["dataset"]["date"]
     for c in clusters:
         members = c["members"]
         if members is None:
             continue
         assert isinstance(members["count"], int), c["id"]
         assert members["count"] > 0, c["id"]
-        assert members["as_of"] is None or 2000 <= members["as_of"] <= 2026, c["id"]
+        as_of = members["as_of"]
+        year = as_of.year if isinstance(as_of, dt.date) else as_of
+        assert isinstance(year, int), c["id"]
+        assert 2000 <= year <= dataset_date.year, c["id"]
+        if isinstance(as_of, dt.date):
+            assert as_of <= dataset_date, c["id"]
+        assert members["source"].startswith(("https://", "http://")), c["id"]
+        assert members["source"] in c["sources"], c["id"]
+
+
+def test_status_evidence(data: dict, clusters: list[dict]) -> None:
+    """Each status says which source last confirmed it, and when."""
+    dataset_date = data["dataset"]["date"]
+    for c in clusters:
+        assert isinstance(c["status_as_of"], dt.date), c["id"]
+        assert c["status_as_of"] <= dataset_date, c["id"]
+        assert c["status_source"].startswith(("https://", "http://")), c["id"]
+        assert c["status_source"] in c["sources"], c["id"]
+        if c["status"] == "probation":
+            # The evidence is the March 2023 decision; nothing later was found.
+            assert c["status_as_of"] == dt.date(2023, 3, 27), c["id"]
+            assert "December 2026" in c["notes"], c["id"]
+
+
+def _addresses(data: dict) -> list[tuple[str, str]]:
+    found = []
+    for kind, defaults in data["dataset"]["kinds"].items():
+        found += [(f"kinds.{kind}", u) for u in defaults.get("sources") or []]
+    programme = data["dataset"]["programme"]
+    found += [("programme", u) for u in programme["sources"]]
+    found += [("programme.next_phase", u) for u in programme["next_phase"]["sources"]]
+    for c in data["clusters"]:
+        urls = [*c["sources"], c.get("website"), c.get("status_source")]
+        urls.append((c.get("members") or {}).get("source"))
+        urls += [a.get("source") for a in c.get("absorbed") or []]
+        found += [(c["id"], u) for u in urls if u]
+    return found
+
+
+def test_no_record_cites_a_weak_host(data: dict) -> None:
+    """No mirror, aggregator, staging or test host anywhere in the dataset; the
+    patterns are data (data/source-rules.yaml) that can be extended."""
+    import yaml
+
+    from clusterctl.sourcerules import parse_rules, weak_source
+
+    rules_file = DATA_FILE.parent / "source-rules.yaml"
+    rules = parse_rules(yaml.safe_load(rules_file.read_text(encoding="utf-8")), "r")
+    kinds = {rule.kind for rule in rules}
+    assert {"mirror", "aggregator", "staging"} <= kinds
+    for where, url in _addresses(data):
+        rule = weak_source(url, rules)
+        assert rule is None, (where, url, rule and rule.kind)
+    # The rule does catch the hosts the dataset used to cite.
+    for url in [
+        "https://kiwix.jackbot.fr/content/wikipedia_fr_all_maxi_2021-09/A/X",
+        "https://iiab.me/kiwix/content/wikipedia_fr_all_maxi_2022-09/A/X",
+        "https://defzone.net/wiki/fr/Aerospace_Valley",
+        "https://fr-academic.com/dic.nsf/frwiki/285074",
+        "https://franco.wiki/fr/Cosmetic_Valley.html",
+        "http://doczz.fr/doc/683644/rapport-de-gestion",
+        "https://lawinsider.com/fr/contracts/ihfUTKO6qaY",
+        "https://profilbaru.com/fr/X",
+        "https://polymerisv2.valcomweb.fr/our-locations.html",
+        "https://www.testing.lemoniteur.fr/article/x.2255946",
+        "https://infopro-le-moniteur-staging.web.arc-cdn.net/article/x.2207022",
+    ]:
+        assert weak_source(url, rules) is not None, url
+
+
+def test_absorbed_organisations_are_not_former_names(by_id: dict[str, dict]) -> None:
+    systematic = by_id["systematic-paris-region"]
+    absorbed = {a["name"]: a for a in systematic["absorbed"]}
+    assert absorbed["Opticsvalley"]["year"] == 2019
+    assert absorbed["Cluster Drones Paris Région"]["year"] == 2021
+    assert not set(absorbed) & set(systematic["former_names"])
+    for cluster in by_id.values():
+        for item in cluster.get("absorbed") or []:
+            assert item["name"] not in cluster["former_names"], cluster["id"]
+            assert item["name"] not in cluster["aliases"], cluster["id"]
+
+
+def test_absorbed_names_find_their_cluster() -> None:
+    """Searching for an absorbed organisation still finds the cluster that took
+    it over, by name lookup (show) and by fuzzy search."""
+    from clusterctl.dataset import load_dataset
+    from clusterctl.search import search
+
+    dataset = load_dataset(str(DATA_FILE))
+    for name, cid in [
+        ("Opticsvalley", "systematic-paris-region"),
+        ("cluster drones paris region", "systematic-paris-region"),
+        ("Cemater", "derbi"),
+        ("Optitec", "optitec"),  # its own (merged) record comes first
+    ]:
+        assert [c.id for c in dataset.find(name)] == [cid], name
+    assert search(dataset, "Opticsvalley")[0].cluster.id == "systematic-paris-region"
+    assert search(dataset, "Cluster Drones")[0].cluster.id == "systematic-paris-region"
+
+
+def test_reviewed_facts(by_id: dict[str, dict]) -> None:
+    """Corrections of the December 2026 review, each with its source cited."""
+    pmba = by_id["pole-mer-bretagne-atlantique"]
+    assert pmba["hq"]["city"] == "Plouzané"
+    assert pmba["hq"]["department"] == "29"
+    assert any("tech-brest-iroise.fr" in u for u in pmba["sources"])
+    derbi = by_id["derbi"]
+    assert derbi["name"] == "Derbi-Cémater"
+    assert "DERBI" in derbi["former_names"]
+    assert [a["name"] for a in derbi["absorbed"]] == ["Cémater"]
+    assert derbi["status_as_of"] == dt.date(2025, 6, 5)
+    assert "Lyonbiopôle Auvergne-Rhône-Alpes" in by_id["lyonbiopole"]["aliases"]
+    assert by_id["lyonbiopole"]["members"]["as_of"] == dt.date(2023, 1, 17)
+    polymeris = by_id["polymeris"]
+    assert not any("valcomweb" in u for u in polymeris["sources"])
+    assert "polymeris.eu" in polymeris["notes"]
+    # A 20-year cumulative total is not a member count.
+    assert by_id["capenergies"]["members"] is None
+    assert "1,291" in by_id["capenergies"]["notes"]
+    assert by_id["aerospace-valley"]["members"]["count"] != 830
+
+
+def test_member_types_and_services_only_from_own_sources(
+    clusters: list[dict],
+) -> None:
+    """Lists are per cluster (null = unknown), and rare: most pôles do not say."""
+    known = [c for c in clusters if c["member_types"] is not None]
+    assert len(known) < len(clusters) / 2
+    for c in known:
+        assert c["member_types"], c["id"]
 
 
 # ------------------------------------------------- model, provenance, hostile text
