@@ -758,6 +758,7 @@ def test_absorbed_organisation_finds_its_cluster(runner, tmp_path) -> None:
         "note": "A regional cluster.",
     }
     assert "Beta Cluster" not in record["former_names"]
+    assert "Beta Cluster was absorbed by Alpha Pôle in 2019" in shown.stderr
     found = runner.invoke(
         app, ["--data", str(path), "search", "Beta Cluster", "-f", "json"]
     )

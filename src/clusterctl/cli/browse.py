@@ -254,11 +254,25 @@ def show(
             f"see 'clusterctl show {cluster.successor}'"
         )
     record = cluster_record(dataset, cluster)
+    taken_over = _absorbed_by_name(record, name)
+    if taken_over:
+        year = f" in {taken_over['year']}" if taken_over.get("year") else ""
+        note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
     chosen = parse_fields(fields, valid_fields())
     shown = select(record, chosen) if chosen else record
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
         shown = _readable_provenance(shown)
     write_object(shown, fmt, sys.stdout)
+
+
+def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The absorbed organisation `name` designates, when it names none of the
+    cluster's own names."""
+    key = _norm(name)
+    own = [record["id"], record["name"], *record["aliases"], *record["former_names"]]
+    if key in {_norm(n) for n in own}:
+        return None
+    return next((a for a in record["absorbed"] if _norm(a["name"]) == key), None)
 
 
 def _readable_provenance(record: dict[str, Any]) -> dict[str, Any]:
