@@ -49,7 +49,7 @@ class SearchIndex:
         taxonomy = load_taxonomy()
         texts: dict[str, list[tuple[str, str, str]]] = {f: [] for f in FIELDS}
         for c in dataset.clusters:
-            names = [c.name, c.id, *c.aliases, *c.former_names]
+            names = [c.name, c.id, *c.aliases, *c.former_names, *c.absorbed]
             texts["name"] += [(normalize(n), n, c.id) for n in names]
             for sid in c.sectors:
                 sector = taxonomy.sectors.get(sid)

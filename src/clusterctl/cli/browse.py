@@ -163,7 +163,12 @@ def show(
 
     Example: clusterctl show lyonbiopole
     """
-    from clusterctl.formats import parse_fields, select, write_object
+    from clusterctl.formats import (
+        parse_fields,
+        resolve_format,
+        select,
+        write_object,
+    )
     from clusterctl.records import cluster_record, valid_fields
     from clusterctl.search import find_clusters
 
@@ -181,8 +186,39 @@ def show(
             f"see 'clusterctl show {cluster.successor}'"
         )
     record = cluster_record(dataset, cluster)
+    taken_over = _absorbed_by_name(record, name)
+    if taken_over:
+        year = f" in {taken_over['year']}" if taken_over.get("year") else ""
+        note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
     chosen = parse_fields(fields, valid_fields())
-    write_object(select(record, chosen) if chosen else record, fmt, sys.stdout)
+    shown = select(record, chosen) if chosen else record
+    if resolve_format(fmt, sys.stdout) is OutputFormat.table:
+        shown = _readable_provenance(shown)
+    write_object(shown, fmt, sys.stdout)
+
+
+def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The absorbed organisation `name` designates, when it names none of the
+    cluster's own names."""
+    key = _norm(name)
+    own = [record["id"], record["name"], *record["aliases"], *record["former_names"]]
+    if key in {_norm(n) for n in own}:
+        return None
+    return next((a for a in record["absorbed"] if _norm(a["name"]) == key), None)
+
+
+def _readable_provenance(record: dict[str, Any]) -> dict[str, Any]:
+    """For the terminal panel: each absorbed organisation as one line of text
+    ("Opticsvalley (2019) <source>") rather than a JSON object."""
+    absorbed = record.get("absorbed")
+    if not absorbed:
+        return record
+    lines = []
+    for item in absorbed:
+        year = f" ({item['year']})" if item.get("year") else ""
+        source = f" {item['source']}" if item.get("source") else ""
+        lines.append(f"{item['name']}{year}{source}")
+    return {**record, "absorbed": lines}
 
 
 @app.command()
@@ -342,7 +378,8 @@ def info(
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
 ) -> None:
-    """Show the dataset's version, date, counts by status, sources and licences.
+    """Show the dataset's version, date, programme, counts by status, provenance
+    of its facts (dated and sourced), sources and licences.
 
     Example: clusterctl info --format json
     """
@@ -366,9 +403,39 @@ def info(
             "newest": max((c.last_verified for c in dataset.clusters), default=None),
         },
         "distinct_sources": len(sources),
+        "programme": dataset.info.programme,
+        "provenance": _provenance(dataset),
         "bundled_data_licences": BUNDLED_LICENCES,
     }
     write_object(record, fmt, sys.stdout)
+
+
+def _provenance(dataset: Any) -> dict[str, Any]:
+    """How well the dataset's facts are dated and sourced."""
+    records = [c.record for c in dataset.clusters]
+    counts = [r["members"] for r in records if (r.get("members") or {}).get("count")]
+    years = [m["as_of"] for m in counts if m.get("as_of")]
+    dated = [r["status_as_of"] for r in records if r.get("status_as_of")]
+    return {
+        "member_counts": len(counts),
+        "member_counts_with_source": sum(1 for m in counts if m.get("source")),
+        "member_counts_as_of": {
+            "oldest": min(years, default=None),
+            "newest": max(years, default=None),
+        },
+        "status_dated": len(dated),
+        "status_as_of": {
+            "oldest": min(dated, default=None),
+            "newest": max(dated, default=None),
+        },
+        "absorbed_organisations": sum(len(r.get("absorbed") or ()) for r in records),
+        "unverified_websites": sum(
+            1 for r in records if r.get("website") and not r.get("website_verified")
+        ),
+        "low_confidence": sorted(
+            r["id"] for r in records if r.get("confidence") == "low"
+        ),
+    }
 
 
 BUNDLED_LICENCES = {
