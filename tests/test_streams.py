@@ -30,6 +30,7 @@ COMMANDS: dict[str, list[str]] = {
     "info": ["info"],
     "schema": ["schema", "cluster"],
     "init": ["init"],
+    "map": ["map"],
 }
 
 
