@@ -28,7 +28,7 @@ def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]
         else set()
     )
     keywords = {normalize(k) for k in cluster.keywords}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for other in dataset.current():
         if other.id == cluster.id:
             continue

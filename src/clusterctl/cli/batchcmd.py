@@ -251,12 +251,12 @@ class _Writer:
         cells are quoted once; only the company's own values are checked."""
         import numpy as np
 
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import sector_eligible
 
         sep = "," if self.fmt is OutputFormat.csv else "\t"
         quote = _csv_cell if sep == "," else _tsv_cell
         crit = block.criteria
-        eligible = (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
+        eligible = sector_eligible(crit["sector"], crit["naf"])
         eligible_s = np.where(eligible, "true", "false").tolist()
         order = block.order.tolist()
         scores = block.score.tolist()
@@ -294,10 +294,10 @@ class _Writer:
         values prepared in bulk with numpy (the hot path of batch matching)."""
         import numpy as np
 
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import sector_eligible
 
         crit = block.criteria
-        eligible = (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
+        eligible = sector_eligible(crit["sector"], crit["naf"])
         eligible_s = np.where(eligible, "true", "false").tolist()
         order = block.order.tolist()
         scores = block.score.tolist()
@@ -391,6 +391,7 @@ class _Writer:
         """The JSON text of a record with light matches, written directly: the
         same keys and values as `_light` and json.dumps, several times faster."""
         from clusterctl.matching import company_record
+        from clusterctl.reasons import location_eligible
 
         prep = self._prepared(block)
         cells = self.bm.tables["geo"].extra[block.idx[i][2]]
@@ -404,7 +405,7 @@ class _Writer:
                 break
             if cells:
                 km, rel = cells.km(k) or "null", cells.names[k]
-                located = "true" if rel in ("same", "bordering") else "false"
+                located = "true" if location_eligible(rel) else "false"
                 rel = f'"{rel}"'
             else:
                 km, rel, located = "null", "null", "null"
@@ -430,7 +431,7 @@ class _Writer:
     def _prepared(self, block: Any) -> dict[str, Any]:
         """Per block: rounded scores and contributions for every row, in bulk."""
 
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import sector_eligible
 
         if getattr(block, "prepared", None) is None:
             crit = block.criteria
@@ -441,15 +442,13 @@ class _Writer:
                 "score": _round(block.score, 2),
                 "crit": {n: _round(crit[n], 4) for n in CRITERIA},
                 "contrib": {n: _round(100 * weights[n] * crit[n], 2) for n in CRITERIA},
-                "sector_ok": (
-                    (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
-                ).tolist(),
+                "sector_ok": sector_eligible(crit["sector"], crit["naf"]).tolist(),
             }
         return block.prepared
 
     def _light(self, block: Any, i: int) -> list[dict[str, Any]]:
         """Matches with the full numeric breakdown, straight from the scores."""
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import location_eligible, sector_eligible
 
         weights = self.bm.m.weights
         clusters = self.bm.m.clusters
@@ -462,9 +461,7 @@ class _Writer:
                 break
             rel = cells.names[k] if cells else ""
             values = {n: crit[n][r] for n in CRITERIA}
-            sector_ok = (
-                values["sector"] >= SECTOR_ELIGIBLE or values["naf"] >= NAF_ELIGIBLE
-            )
+            sector_ok = sector_eligible(values["sector"], values["naf"])
             out.append(
                 {
                     "rank": r + 1,
@@ -474,7 +471,7 @@ class _Writer:
                     "score": round(score, 2),
                     "eligibility": {
                         "sector": sector_ok if block.has_sector[i] else None,
-                        "location": rel in ("same", "bordering") if rel else None,
+                        "location": location_eligible(rel or None),
                     },
                     "distance_km": float(cells.km(k))
                     if cells and cells.km(k)
