@@ -447,3 +447,53 @@ def test_batch_ranks_as_the_reference_with_labels_and_unknown_members(
     assert [m.clusters[k].id for k, _ in fast] == [x.cluster.id for x in reference]
     for (_, score), ref in zip(fast, reference, strict=True):
         assert score == ref.score
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "yaml"])
+def test_batch_records_agree_with_single_matches(runner, tmp_path, fmt):
+    """Label fields and the breakdown (weights as each cluster was scored,
+    member_type shared out where unknown) are the same in a batch record as in
+    `match PROFILE`."""
+    import json
+
+    import yaml
+
+    from clusterctl.cli import app
+
+    data = standard(tmp_path)
+    env = {"CLUSTERCTL_TODAY": "2026-12-06"}
+    profile = {
+        "name": "X",
+        "sectors": ["biotech"],
+        "location": "Lyon",
+        "size": "startup",
+    }
+    (tmp_path / "p.json").write_text(json.dumps(profile), "utf-8")
+    (tmp_path / "r.ndjson").write_text(json.dumps(profile) + "\n", "utf-8")
+    single = runner.invoke(
+        app, ["match", str(tmp_path / "p.json"), "-d", data, "-f", "json"], env=env
+    )
+    batch = runner.invoke(
+        app,
+        ["match", "-b", str(tmp_path / "r.ndjson"), "-d", data, "-f", fmt],
+        env=env,
+    )
+    assert batch.exit_code == 0, batch.output
+    if fmt == "json":
+        record = json.loads(batch.stdout)[0]
+    elif fmt == "ndjson":
+        record = json.loads(batch.stdout.splitlines()[0])
+    else:
+        record = yaml.safe_load(batch.stdout)[0]
+    expected = json.loads(single.stdout)["matches"]
+    got = record["matches"]
+    assert [m["id"] for m in got] == [m["id"] for m in expected]
+    for g, e in zip(got, expected, strict=True):
+        assert (g["label_status"], g["label_note"]) == (
+            e["label_status"],
+            e["label_note"],
+        )
+        for name in CRITERIA:
+            for key in ("score", "weight", "contribution"):
+                assert g["breakdown"][name][key] == e["breakdown"][name][key]
+    assert any(e["breakdown"]["member_type"]["shared"] for e in expected)

@@ -152,6 +152,8 @@ class Block:
         self.order: Any = None
         self.score: Any = None
         self.criteria: dict[str, Any] = {}
+        #: where member_type's weight was shared out (None: nowhere)
+        self.shared: Any = None
         self.prepared: dict[str, Any] | None = None  # output values, in bulk
 
     def __len__(self) -> int:
@@ -619,6 +621,7 @@ class BatchMatcher:
             order = np.take_along_axis(order, by_tier, axis=1)
         order = order[:, :top]
         rows = np.arange(n)[:, None]
+        block.shared = shared[rows, order] if shared.any() else None
         block.order = order
         block.score = total[rows, order]
         block.criteria = {name: m[rows, order] for name, m in full.items()}
