@@ -285,3 +285,38 @@ def test_list_and_show_carry_the_label(runner, data):
         "2027-02-01",
     )
     assert json.loads(fields.stdout) == {"id": "alpha", "label_status": "lapsed"}
+
+
+def test_related_gives_each_partner_its_label(runner, data):
+    r = run(runner, ["related", "alpha", "-d", data, "-f", "json"], "2026-12-06")
+    rows = {row["id"]: row for row in json.loads(r.stdout)}
+    assert rows["beta"]["label_status"] == "lapsed"
+    assert "delta" not in rows  # merged
+
+
+def test_info_tells_freshness_and_warns_after_the_phase(runner, data):
+    before = run(runner, ["info", "-d", data, "-f", "json"], "2026-12-06")
+    record = json.loads(before.stdout)
+    assert record["today"] == "2026-12-06"
+    assert record["days_since_date"] == 9
+    assert record["by_label_status"] == {
+        "current": 2,
+        "probation": 1,
+        "lapsed": 1,
+        "unconfirmed": 1,
+        "merged": 1,
+    }
+    assert "warning" not in before.stderr
+    after = run(runner, ["info", "-d", data, "-f", "json"], "2027-02-01")
+    assert json.loads(after.stdout)["by_label_status"]["lapsed"] == 4
+    assert "no cluster of this dataset has a label known to be current" in after.stderr
+
+
+def test_member_type_filter_says_what_it_leaves_out(runner, data):
+    r = run(
+        runner,
+        ["list", "-d", data, "-f", "json", "--member-type", "startup"],
+        "2026-12-06",
+    )
+    assert [c["id"] for c in json.loads(r.stdout)] == ["alpha"]
+    assert "3 clusters do not record the types of members they admit" in r.stderr

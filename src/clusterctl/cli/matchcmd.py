@@ -317,11 +317,13 @@ def related(
         "region_relation",
         "distance_km",
         "regions",
+        "label_status",
+        "label_note",
     ]
     emit(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, valid[:7]),
+        columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
         header=not no_header,
     )
     if not rows:
