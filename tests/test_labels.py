@@ -320,3 +320,28 @@ def test_member_type_filter_says_what_it_leaves_out(runner, data):
     )
     assert [c["id"] for c in json.loads(r.stdout)] == ["alpha"]
     assert "3 clusters do not record the types of members they admit" in r.stderr
+
+
+def test_phase_notice_reads_the_programme_block_when_the_dataset_has_one(data):
+    from types import SimpleNamespace
+
+    clusters = load_dataset(data).clusters
+    block = {
+        "name": "pôles de compétitivité",
+        "phase": "V",
+        "end": "2026-12-31",
+        "next_phase": {
+            "note": "No list for phase VI was found.",
+            "as_of": "2026-12-01",
+        },
+    }
+    dataset = SimpleNamespace(info={"programme": block}, clusters=clusters)
+    assert phase_notice(dataset, BEFORE) is None  # type: ignore[arg-type]
+    assert phase_notice(dataset, AFTER) == (  # type: ignore[arg-type]
+        "phase V ended on 2026-12-31; No list for phase VI was found (as of 2026-12-01)"
+    )
+    silent = SimpleNamespace(info={"programme": {"phase": "V", "end": "2026-12-31"}})
+    silent.clusters = clusters
+    assert phase_notice(silent, AFTER) == (  # type: ignore[arg-type]
+        "phase V ended on 2026-12-31; this dataset records nothing about the next phase"
+    )
