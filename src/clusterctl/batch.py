@@ -187,7 +187,7 @@ class BatchMatcher:
         return self._postings
 
     def _build_postings(self) -> dict[str, list[tuple[int, float]]]:
-        self.m.idf  # noqa: B018 - fills the clusters' vocabularies
+        self.m.vocabulary()  # builds the clusters' vocabularies
         post: dict[str, list[tuple[int, float]]] = {}
         for k, profile in enumerate(self.m.profiles):
             for token, weight in profile.bag.items():
@@ -572,7 +572,7 @@ class BatchMatcher:
     def _text_row(self, c: Company) -> list[float]:
         """Same sums, in the same order, as `scoring.score_text`."""
         mass = [0.0] * self.k
-        idf = self.m.idf
+        idf = self.m.vocabulary()
         for token in sorted(c.tokens):
             postings = self.postings.get(token)
             if postings:
@@ -687,7 +687,9 @@ class BatchMatcher:
             # not memoised: rows sharing sector weights may name other terms
             "sector": score_sector(m.taxonomy, c.evidence, p),
             "naf": memo("naf", naf_i, lambda: score_naf(m.taxonomy, c.naf, p)),
-            "text": score_text(c.tokens, p, m.idf) if c.tokens else Criterion(False),
+            "text": score_text(c.tokens, p, m.vocabulary())
+            if c.tokens
+            else Criterion(False),
             "geo": geo,
             "member_type": memo(
                 "member", member_i, lambda: score_member(c.size, c.looking_for, p)

@@ -38,16 +38,6 @@ STATUS_GROUPS: dict[str, frozenset[str]] = {
     "labelled": CURRENT | DOUBTFUL,  # every cluster that is not merged
     "all": frozenset(LABEL_STATUSES),
 }
-#: Short markers for tables.
-MARKERS = {
-    "current": "",
-    "probation": "probation",
-    "lapsed": "! lapsed",
-    "unconfirmed": "? unconfirmed",
-    "merged": "merged",
-}
-
-
 #: The keys a cluster's output record gains: its label on the date.
 LABEL_FIELDS = ("label_status", "label_note")
 

@@ -204,11 +204,10 @@ class Matcher:
         self.profiles = [self._profile(c) for c in self.clusters]
         self._idf: dict[str, float] | None = None
 
-    @property
-    def idf(self) -> dict[str, float]:
-        """Word rarity across clusters. The clusters' vocabularies (`bag`) are
-        built with it, on first use: a register of NAF codes and places never
-        needs them."""
+    def vocabulary(self) -> dict[str, float]:
+        """Word rarity across clusters (token -> idf), after building the
+        clusters' vocabularies (each profile's `bag`) on the first call: a
+        register of NAF codes and places never needs them."""
         if self._idf is None:
             for cluster, profile in zip(self.clusters, self.profiles, strict=True):
                 profile.bag.update(self._bag(cluster))
@@ -267,7 +266,7 @@ class Matcher:
 
     def score(self, company: Company, index: int) -> Match:
         """The reference computation: one company against one cluster."""
-        idf = self.idf
+        idf = self.vocabulary()
         cp = self.profiles[index]
         geo, km, rel = score_geo(company.places, cp, self._distance)
         criteria = {
