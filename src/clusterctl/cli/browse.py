@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,7 @@ from .common import (
     no_result,
     note,
     user_errors,
+    warn,
 )
 from .filteropts import (
     CityFilter,
@@ -71,26 +73,33 @@ def list_clusters(
     Example: clusterctl list --sector biotech --region "Auvergne-Rhône-Alpes"
     """
     from clusterctl import query
-    from clusterctl.records import SUMMARY_COLUMNS, cluster_record, valid_fields
+    from clusterctl.labels import LABEL_FIELDS, dataset_labels
+    from clusterctl.records import valid_fields
 
     dataset = get_dataset(ctx, data)
     filters = resolve_filters(
         dataset, sector=sector, region=region, city=city, keyword=keyword,
         member_type=member_type, status=status, near=near, radius=radius,
     )  # fmt: skip
+    labels = dataset_labels(dataset)
     found = query.filter_clusters(dataset, filters)
+    if member_type:
+        _note_unknown_member_types(dataset, labels, filters.statuses)
     extra = ("distance_km",) if near else ()
     rows = []
     for cluster, distance in found:
-        row = cluster_record(dataset, cluster)
+        row = labelled_record(dataset, cluster, labels[cluster.id])
         if near:
             row["distance_km"] = distance
         rows.append(row)
-    valid = valid_fields(extra)
+    valid = valid_fields((*LABEL_FIELDS, *extra))
     rows = _sorted(rows, sort, valid, default="distance_km" if near else None)
     if limit:
         rows = rows[:limit]
-    summary = (*SUMMARY_COLUMNS, *extra)
+    summary = (*_summary_columns(fmt), *extra)
+    if "label" in summary:
+        for row in rows:
+            row["label"] = _marker(row["label_status"], row["label_note"])
     emit(
         rows,
         fmt,
@@ -99,6 +108,58 @@ def list_clusters(
     )
     if not rows:
         no_result("no cluster matches these filters")
+
+
+def labelled_record(dataset: Any, cluster: Any, label: Any) -> dict[str, Any]:
+    from clusterctl.labels import with_label
+    from clusterctl.records import cluster_record
+
+    return with_label(cluster_record(dataset, cluster), label)
+
+
+def _summary_columns(fmt: OutputFormat) -> tuple[str, ...]:
+    """Default columns: a marker for tables, the label's state and note for
+    TSV and CSV."""
+    from clusterctl.formats import resolve_format
+    from clusterctl.labels import LABEL_FIELDS
+    from clusterctl.records import SUMMARY_COLUMNS
+
+    columns = list(SUMMARY_COLUMNS)
+    at = columns.index("status")
+    if resolve_format(fmt, sys.stdout) is OutputFormat.table:
+        columns[at] = "label"
+    else:
+        columns[at + 1 : at + 1] = LABEL_FIELDS
+    return tuple(columns)
+
+
+def _marker(state: str, note: str) -> str:
+    """A table's label cell: the state, flagged when doubtful, with its date."""
+    from clusterctl.labels import DOUBTFUL
+
+    if state in DOUBTFUL:
+        since = note.rsplit(" since ", 1)[-1][:10] if " since " in note else ""
+        return f"! {state} {since}".rstrip()
+    return state
+
+
+def _note_unknown_member_types(
+    dataset: Any, labels: Mapping[str, Any], wanted: frozenset[str]
+) -> None:
+    """`--member-type` keeps the clusters known to admit that type: say how
+    many were left out because their record does not say."""
+    from clusterctl.matching import known_lists
+
+    unknown = sum(
+        1
+        for c in dataset.clusters
+        if labels[c.id].status in wanted and known_lists(dataset, c)[0] is None
+    )
+    if unknown:
+        note(
+            f"{unknown} clusters do not record the types of members they admit "
+            "and are left out by --member-type"
+        )
 
 
 def _norm(text: str) -> str:
@@ -163,13 +224,15 @@ def show(
 
     Example: clusterctl show lyonbiopole
     """
+    from clusterctl.dataset import today
     from clusterctl.formats import (
         parse_fields,
         resolve_format,
         select,
         write_object,
     )
-    from clusterctl.records import cluster_record, valid_fields
+    from clusterctl.labels import LABEL_FIELDS, cluster_label, programme_of
+    from clusterctl.records import valid_fields
     from clusterctl.search import find_clusters
 
     dataset = get_dataset(ctx, data)
@@ -185,12 +248,13 @@ def show(
             f"{successor.name if successor else cluster.successor}; "
             f"see 'clusterctl show {cluster.successor}'"
         )
-    record = cluster_record(dataset, cluster)
+    label = cluster_label(cluster, today(), programme_of(dataset.info))
+    record = labelled_record(dataset, cluster, label)
     taken_over = _absorbed_by_name(record, name)
     if taken_over:
         year = f" in {taken_over['year']}" if taken_over.get("year") else ""
         note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
-    chosen = parse_fields(fields, valid_fields())
+    chosen = parse_fields(fields, valid_fields(LABEL_FIELDS))
     shown = select(record, chosen) if chosen else record
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
         shown = _readable_provenance(shown)
@@ -367,7 +431,7 @@ def naf(
         no_result(f"no cluster fits NAF {entry.code}")
 
 
-def _naf_fits(code: str, prefixes: list[str]) -> bool:
+def _naf_fits(code: str, prefixes: Sequence[str]) -> bool:
     return any(code.startswith(p) or p.startswith(code) for p in prefixes)
 
 
@@ -398,6 +462,7 @@ def info(
         "licence": dataset.info.licence,
         "clusters": len(dataset.clusters),
         "by_status": dict(sorted(statuses.items())),
+        **_label_freshness(dataset),
         "last_verified": {
             "oldest": min((c.last_verified for c in dataset.clusters), default=None),
             "newest": max((c.last_verified for c in dataset.clusters), default=None),
@@ -436,6 +501,34 @@ def _provenance(dataset: Any) -> dict[str, Any]:
             r["id"] for r in records if r.get("confidence") == "low"
         ),
     }
+
+
+def _label_freshness(dataset: Any) -> dict[str, Any]:
+    """How old the dataset is on today's date and what its labels are then;
+    a warning on stderr when the programme phase it describes has ended."""
+    from clusterctl.dataset import today
+    from clusterctl.labels import LABEL_STATUSES, dataset_labels, phase_notice
+
+    on = today()
+    labels = dataset_labels(dataset, on)
+    counts = {
+        s: sum(1 for x in labels.values() if x.status == s) for s in LABEL_STATUSES
+    }
+    notice = phase_notice(dataset, on)
+    if notice:
+        warn(notice)
+    days = (on - _date(dataset.info.date)).days
+    return {
+        "today": on.isoformat(),
+        "days_since_date": days,
+        "by_label_status": {s: n for s, n in counts.items() if n},
+    }
+
+
+def _date(value: Any) -> Any:
+    from clusterctl.labels import as_date
+
+    return as_date(value)
 
 
 BUNDLED_LICENCES = {

@@ -56,8 +56,10 @@ StatusFilter = Annotated[
     Repeat,
     typer.Option(
         "--status",
-        help="active, probation, unconfirmed, merged, current "
-        "(default) or all (repeatable).",
+        help="Label on today's date: current (incl. probation within its "
+        "term), probation, lapsed, unconfirmed, doubtful (lapsed or "
+        "unconfirmed), merged, or all (repeatable). Default: every cluster "
+        "that is not merged.",
     ),
 ]
 NearFilter = Annotated[
@@ -94,6 +96,7 @@ def resolve_filters(
 ) -> Filters:
     """Every filter value resolved against its vocabulary (UsageError if unknown)."""
     from clusterctl import query
+    from clusterctl.labels import resolve_statuses
     from clusterctl.text import normalize
 
     filters = query.Filters(
@@ -104,7 +107,7 @@ def resolve_filters(
         member_types=query.resolve_choice(
             "member type", member_type or [], query.MEMBER_TYPES
         ),
-        statuses=query.resolve_statuses(status or []),
+        statuses=resolve_statuses(status) if status else query.LABELLED,
         near=resolve_near(near) if near else None,
         radius_km=radius,
     )

@@ -124,6 +124,23 @@ def match(
             "normalised to sum to 1.",
         ),
     ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Label states to rank (repeatable): current, probation, lapsed, "
+            "unconfirmed, doubtful, all. Default: every cluster that is not "
+            "merged, doubtful labels flagged.",
+        ),
+    ] = None,
+    current_first: Annotated[
+        bool,
+        typer.Option(
+            "--current-first",
+            help="Rank clusters whose label is current before those whose label "
+            "is doubtful.",
+        ),
+    ] = False,
     input_format: Annotated[
         str | None,
         typer.Option(
@@ -172,14 +189,26 @@ def match(
 
     Example: clusterctl match company.yaml --top 3 --explain
     """
+    from clusterctl.labels import phase_notice, resolve_statuses
     from clusterctl.matching import Matcher, parse_weights
 
     if (profile is None) == (batch is None):
         raise UsageError("give a PROFILE file, or --batch FILE for a register")
+    statuses = resolve_statuses(status) if status else None
     dataset = get_dataset(ctx, data)
-    matcher = Matcher(dataset, parse_weights(weights), include_merged=False)
+    matcher = Matcher(
+        dataset, parse_weights(weights), statuses=statuses, current_first=current_first
+    )
     if not matcher.clusters:
-        raise NotFoundError(f"{dataset.source}: no current cluster to match against")
+        if not status:
+            raise NotFoundError(
+                f"{dataset.source}: no current cluster to match against"
+            )
+        notice = phase_notice(dataset, matcher.on)
+        raise NotFoundError(
+            f"no cluster's label is {' or '.join(status)} on {matcher.on}"
+            + (f" ({notice})" if notice else "")
+        )
     if batch is not None:
         if map_to is not None:
             raise UsageError(
@@ -246,6 +275,8 @@ def _match_one(
         selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
         selected = selected[:top]
     result = match_result(matcher, company, selected, explain=explain)
+    for w in result["warnings"][len(company.warnings) :]:
+        warn(w["text"])  # what matching adds: labels that are not current
     if map_to is not None:
         from .mapcmd import draw_match
 
@@ -268,7 +299,14 @@ def _one_cluster(matcher: Any, name: str, ranked: list[Any]) -> Any:
     for m in ranked:
         if m.cluster.id == target.id:
             return m
-    raise NotFoundError(f"'{target.name}' is not ranked (status {target.status})")
+    from clusterctl.labels import cluster_label
+
+    state = cluster_label(target, matcher.on, matcher.programme)
+    hint = "" if state.status == "merged" else "; try --status all"
+    raise NotFoundError(
+        f"'{target.name}' is not ranked: its label is {state.status} "
+        f"({state.note}){hint}"
+    )
 
 
 @app.command()
@@ -309,11 +347,13 @@ def related(
         "region_relation",
         "distance_km",
         "regions",
+        "label_status",
+        "label_note",
     ]
     emit(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, valid[:7]),
+        columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
         header=not no_header,
     )
     if not rows:
