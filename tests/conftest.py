@@ -23,7 +23,7 @@ PLAIN_ENV = {
     "TERM": "dumb",
     "COLUMNS": "100",
     "CLUSTERCTL_DATA": None,
-    "CLUSTERCTL_TODAY": "2026-11-27",
+    "CLUSTERCTL_TODAY": "2026-12-06",
 }
 
 

@@ -154,7 +154,9 @@ def test_yaml_register_and_explain(runner, tmp_path):
     assert result.exit_code == 0
     records = json.loads(result.stdout)
     assert [r["line"] for r in records] == [1, 4]
-    assert records[0]["matches"][0]["id"] == "euramaterials"
+    # EuraMaterials scores highest; its label lapsed (2024-12-31) and says so
+    top = records[0]["matches"][0]
+    assert (top["id"], top["label_status"]) == ("euramaterials", "lapsed")
     first = records[1]["matches"][0]
     assert first["id"] == "systematic-paris-region"
     assert set(first["breakdown"]) == {"sector", "naf", "text", "geo", "member_type"}

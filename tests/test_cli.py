@@ -22,11 +22,14 @@ def test_list_pipe_default_is_tsv_with_header(runner, small):
     result = runner.invoke(app, ["--data", small, "list"], catch_exceptions=False)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "id\tname\tstatus\tregions\thq.city\tsectors"
-    assert "lyonbiopole\tLyonbiopôle\tactive\tAuvergne-Rhône-Alpes\tLyon\t" in (
-        result.stdout
+    assert lines[0] == (
+        "id\tname\tstatus\tlabel_status\tlabel_note\tregions\thq.city\tsectors"
     )
-    assert len(lines) == 1 + 7  # the merged Optitec is not current
+    assert (
+        "lyonbiopole\tLyonbiopôle\tactive\tcurrent\tlabelled to 2026-12-31\t"
+        "Auvergne-Rhône-Alpes\tLyon\t"
+    ) in result.stdout
+    assert len(lines) == 1 + 7  # the merged Optitec is not listed
 
 
 def test_list_json_is_an_array_of_full_records(runner, small):

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clusterctl.batch import BatchMatcher
 from clusterctl.dataset import load_dataset
 from clusterctl.errors import UsageError
-from clusterctl.matching import Matcher, parse_weights
+from clusterctl.matching import Matcher, match_record, normalise_weights, parse_weights
 from clusterctl.models import Profile
 from clusterctl.profiles import resolve_profile
+from clusterctl.scoring import CRITERIA, DEFAULT_WEIGHTS
 from conftest import SMALL
+from fixture_data import standard
+
+ON = dt.date(2026, 12, 6)  # labels are judged on a fixed date
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(load_dataset(SMALL))
+    return Matcher(load_dataset(SMALL), on=ON)
 
 
 @pytest.fixture(scope="module")
 def full() -> Matcher:
-    return Matcher(load_dataset())
+    return Matcher(load_dataset(), on=ON)
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory) -> Matcher:
+    """Six clusters of every label state, some with member types and services
+    recorded and some without (see `fixture_data.standard`)."""
+    return Matcher(load_dataset(standard(tmp_path_factory.mktemp("std"))), on=ON)
 
 
 def company(**fields):
@@ -126,8 +141,8 @@ def test_scores_are_between_0_and_100_and_deterministic(full):
     second = [(x.cluster.id, x.score) for x in full.match(company(**fields))]
     assert first == second
     assert all(0 <= s <= 100 for _, s in first)
-    ordered = [s for _, s in first]
-    assert ordered == sorted(ordered, reverse=True)
+    scores = [s for _, s in first]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_ties_break_by_id(matcher):
@@ -272,3 +287,211 @@ def test_batch_csv_rows_rank_as_the_reference(full):
         assert [full.clusters[k].id for k in block.order[i]] == [
             x.cluster.id for x in reference
         ]
+
+
+# ------------------------------------------------------- member types, services
+def by_id(m: Matcher, **fields) -> dict:
+    return {x.cluster.id: x for x in m.match(company(**fields))}
+
+
+def test_unknown_member_types_neither_score_nor_explain(labelled):
+    got = by_id(labelled, sectors=["biotech"], location="Lyon", size="startup")
+    alpha, beta = got["alpha"], got["beta"]  # alpha admits startups; beta: unknown
+    assert alpha.criteria["member_type"].used
+    assert alpha.criteria["member_type"].score == 1.0
+    member = beta.criteria["member_type"]
+    assert member.shared
+    assert not member.used
+    assert member.score == 0
+    # its weight goes to the others, in proportion: the score is their mean
+    w = labelled.weights
+    rest = sum(w[n] for n in CRITERIA if n != "member_type")
+    expected = 100 * sum(
+        w[n] * beta.criteria[n].score for n in CRITERIA if n != "member_type"
+    )
+    assert beta.score == pytest.approx(expected / rest)
+    record = match_record(beta, 1, company(sectors=["biotech"]), w, labelled.taxonomy)
+    breakdown = record["breakdown"]
+    assert breakdown["member_type"]["weight"] == 0
+    assert breakdown["member_type"]["shared"] is True
+    assert sum(c["weight"] for c in breakdown.values()) == pytest.approx(1, abs=1e-3)
+    assert sum(c["contribution"] for c in breakdown.values()) == pytest.approx(
+        record["score"], abs=0.05
+    )
+    assert not [r for r in record["reasons"] if r["criterion"] == "member_type"]
+
+
+def test_looking_for_moves_only_clusters_with_known_services(labelled):
+    base = {"sectors": ["biotech"], "location": "Lyon"}
+    before = by_id(labelled, **base)
+    after = by_id(labelled, **base, looking_for=["export"])
+    for cid in before:
+        known = labelled.profiles[labelled.clusters.index(before[cid].cluster)]
+        if known.services is None:
+            assert after[cid].score == before[cid].score, cid
+    assert after["alpha"].score < before["alpha"].score  # alpha offers funding only
+    funding = by_id(labelled, **base, looking_for=["funding"])
+    assert funding["alpha"].score > after["alpha"].score
+
+
+def test_a_company_giving_no_size_nor_needs_ranks_as_without_the_criterion(
+    labelled,
+):
+    fields = {"sectors": ["biotech", "aerospace"], "location": "Lyon"}
+    ranked = labelled.match(company(**fields))
+    assert all(x.criteria["member_type"].shared for x in ranked)
+    no_member = Matcher(
+        labelled.dataset, {**DEFAULT_WEIGHTS, "member_type": 0}, on=ON
+    ).match(company(**fields))
+    assert [(x.cluster.id, round(x.score, 9)) for x in ranked] == [
+        (x.cluster.id, round(x.score, 9)) for x in no_member
+    ]
+
+
+def test_kind_defaults_count_as_known(tmp_path):
+    from fixture_data import cluster, write_dataset
+
+    path = write_dataset(
+        tmp_path,
+        [cluster("a"), cluster("b", member_types=["large"])],
+        kinds={"pole_de_competitivite": {"label": "Pôle", "member_types": ["startup"]}},
+    )
+    m = Matcher(load_dataset(path), on=ON)
+    got = by_id(m, sectors=["biotech"], size="startup")
+    assert got["a"].criteria["member_type"].score == 1.0  # from the kind
+    assert got["b"].criteria["member_type"].score == 0.0  # its own list
+
+
+# ---------------------------------------------------------------- weights
+def test_weights_as_a_mapping_missing_criteria_weigh_nothing():
+    dataset = load_dataset(SMALL)
+    m = Matcher(dataset, {"sector": 1})
+    assert m.weights == {**dict.fromkeys(CRITERIA, 0.0), "sector": 1.0}
+    top = m.match(company(sectors=["textiles"], location="Brest"))[0]
+    assert (top.cluster.id, top.score) == ("techtera", pytest.approx(100.0))
+    half = Matcher(dataset, {"sector": 3, "geo": 1}).weights
+    assert (half["sector"], half["geo"]) == (0.75, 0.25)
+
+
+def test_weights_are_overflow_safe_and_checked():
+    huge = normalise_weights({"sector": 1e308, "geo": 1e308})
+    assert (huge["sector"], huge["geo"]) == (0.5, 0.5)
+    assert parse_weights("sector=1e308,geo=1e308,naf=0,text=0,member_type=0") == huge
+    tiny = normalise_weights({"sector": 5e-324})
+    assert tiny["sector"] == 1.0
+    for bad in (math.inf, math.nan, -1, "1", True):
+        with pytest.raises(UsageError):
+            normalise_weights({"sector": bad})
+    with pytest.raises(UsageError, match="above 0"):
+        normalise_weights({"sector": 0})
+    with pytest.raises(UsageError, match="unknown criterion 'sectr'"):
+        normalise_weights({"sectr": 1})
+
+
+def test_huge_weights_on_the_command_line_keep_the_scores(runner, small, tmp_path):
+    import json
+
+    from clusterctl.cli import app
+
+    path = tmp_path / "p.yaml"
+    path.write_text("name: X\nsectors: [textiles]\nlocation: Lyon\n", "utf-8")
+    r = runner.invoke(
+        app,
+        ["match", str(path), "-d", small, "-f", "json", "-w", "sector=1e308,geo=1e308"],
+    )
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.stdout)
+    assert result["matches"][0]["score"] > 50
+    assert result["weights"]["sector"] == result["weights"]["geo"]
+
+
+# ------------------------------------------------- batch parity, every rule on
+@st.composite
+def labelled_profiles(draw):
+    d = {"name": "X"}
+    d["sectors"] = draw(
+        st.lists(
+            st.sampled_from(["biotech", "aerospace", "textiles", "santé"]), max_size=2
+        )
+    )
+    if draw(st.booleans()):
+        d["location"] = draw(
+            st.sampled_from(["Lyon", "Toulouse", "Lille", "Occitanie"])
+        )
+    if draw(st.booleans()):
+        d["size"] = draw(st.sampled_from(["startup", "sme", "large"]))
+    d["looking_for"] = draw(
+        st.lists(st.sampled_from(["funding", "export", "europe"]), max_size=2)
+    )
+    if draw(st.booleans()):
+        d["naf"] = draw(st.sampled_from(["21.20Z", "30.30Z", "13.96Z"]))
+    if not (d["sectors"] or d.get("naf")):
+        d["keywords"] = ["drones"]
+    return d
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(labelled_profiles(), st.sampled_from([None, "all", "current"]))
+def test_batch_ranks_as_the_reference_with_labels_and_unknown_members(
+    labelled, d, status
+):
+    from clusterctl.labels import resolve_statuses
+
+    statuses = resolve_statuses([status]) if status else None
+    m = Matcher(labelled.dataset, statuses=statuses, on=ON)
+    c = company(**d)
+    reference = m.match(c)
+    fast = BatchMatcher(m).rank([c], top=len(m.profiles))[0]
+    assert [m.clusters[k].id for k, _ in fast] == [x.cluster.id for x in reference]
+    for (_, score), ref in zip(fast, reference, strict=True):
+        assert score == ref.score
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson", "yaml"])
+def test_batch_records_agree_with_single_matches(runner, tmp_path, fmt):
+    """Label fields and the breakdown (weights as each cluster was scored,
+    member_type shared out where unknown) are the same in a batch record as in
+    `match PROFILE`."""
+    import json
+
+    import yaml
+
+    from clusterctl.cli import app
+
+    data = standard(tmp_path)
+    env = {"CLUSTERCTL_TODAY": "2026-12-06"}
+    profile = {
+        "name": "X",
+        "sectors": ["biotech"],
+        "location": "Lyon",
+        "size": "startup",
+    }
+    (tmp_path / "p.json").write_text(json.dumps(profile), "utf-8")
+    (tmp_path / "r.ndjson").write_text(json.dumps(profile) + "\n", "utf-8")
+    single = runner.invoke(
+        app, ["match", str(tmp_path / "p.json"), "-d", data, "-f", "json"], env=env
+    )
+    batch = runner.invoke(
+        app,
+        ["match", "-b", str(tmp_path / "r.ndjson"), "-d", data, "-f", fmt],
+        env=env,
+    )
+    assert batch.exit_code == 0, batch.output
+    if fmt == "json":
+        record = json.loads(batch.stdout)[0]
+    elif fmt == "ndjson":
+        record = json.loads(batch.stdout.splitlines()[0])
+    else:
+        record = yaml.safe_load(batch.stdout)[0]
+    expected = json.loads(single.stdout)["matches"]
+    got = record["matches"]
+    assert [m["id"] for m in got] == [m["id"] for m in expected]
+    for g, e in zip(got, expected, strict=True):
+        assert (g["label_status"], g["label_note"]) == (
+            e["label_status"],
+            e["label_note"],
+        )
+        for name in CRITERIA:
+            for key in ("score", "weight", "contribution"):
+                assert g["breakdown"][name][key] == e["breakdown"][name][key]
+    assert any(e["breakdown"]["member_type"]["shared"] for e in expected)

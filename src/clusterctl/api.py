@@ -33,10 +33,9 @@ def matcher(
 
     if not isinstance(dataset, Dataset):
         dataset = load_dataset(dataset)
-    if not isinstance(weights, str) and weights is not None:
-        # the same rules as --weights: known criteria, numbers >= 0, normalised
-        weights = ",".join(f"{name}={value}" for name, value in weights.items())
-    return Matcher(dataset, parse_weights(weights))
+    if weights is None or isinstance(weights, str):
+        return Matcher(dataset, parse_weights(weights))  # the --weights syntax
+    return Matcher(dataset, weights)  # criteria not given weigh 0
 
 
 def match(

@@ -20,6 +20,7 @@ from .matching import Match
 from .profiles import Company, resolve_naf_codes, sector_ids_for
 from .scoring import (
     CRITERIA,
+    OTHERS,
     TEXT_SCALE,
     Criterion,
     score_geo,
@@ -127,9 +128,9 @@ class _RegionCells:
     def __init__(self, values: Any, names: list[str]) -> None:
         self.values = values
         self.names = names
-        self.eligible = [
-            "true" if r in ("same", "bordering") else "false" for r in names
-        ]
+        from .reasons import location_eligible
+
+        self.eligible = ["true" if location_eligible(r) else "false" for r in names]
         self.pre = {sep: [f"{sep}{e}{sep}" for e in self.eligible] for sep in ",\t"}
         self.post = {sep: [f"{sep}{r}\n" for r in names] for sep in ",\t"}
 
@@ -151,6 +152,8 @@ class Block:
         self.order: Any = None
         self.score: Any = None
         self.criteria: dict[str, Any] = {}
+        #: where member_type's weight was shared out (None: nowhere)
+        self.shared: Any = None
         self.prepared: dict[str, Any] | None = None  # output values, in bulk
 
     def __len__(self) -> int:
@@ -184,7 +187,7 @@ class BatchMatcher:
         return self._postings
 
     def _build_postings(self) -> dict[str, list[tuple[int, float]]]:
-        self.m.idf  # noqa: B018 - fills the clusters' vocabularies
+        self.m.vocabulary()  # builds the clusters' vocabularies
         post: dict[str, list[tuple[int, float]]] = {}
         for k, profile in enumerate(self.m.profiles):
             for token, weight in profile.bag.items():
@@ -447,10 +450,7 @@ class BatchMatcher:
         member = self._vector(
             "member_type",
             (c.size, tuple(c.looking_for)),
-            lambda: (
-                [score_member(c.size, c.looking_for, p).score for p in profiles],
-                None,
-            ),
+            lambda: ([_member_value(c, p) for p in profiles], None),
         )
         return sector, naf, geo, member
 
@@ -573,7 +573,7 @@ class BatchMatcher:
     def _text_row(self, c: Company) -> list[float]:
         """Same sums, in the same order, as `scoring.score_text`."""
         mass = [0.0] * self.k
-        idf = self.m.idf
+        idf = self.m.vocabulary()
         for token in sorted(c.tokens):
             postings = self.postings.get(token)
             if postings:
@@ -602,15 +602,39 @@ class BatchMatcher:
         for i, row in block.text.items():
             full["text"][i] = row
         total = 0.0 + w["sector"] * full["sector"]
-        for name in ("naf", "text", "geo", "member_type"):
+        for name in ("naf", "text", "geo"):
             total = total + w[name] * full[name]
+        # `scoring.total`: member_type is NaN where it is shared out
+        member = full["member_type"]
+        shared = np.isnan(member)
+        if shared.any():
+            member = full["member_type"] = np.where(shared, 0.0, member)
+            rest = sum(w[name] for name in OTHERS)
+            spread = total / rest if rest > 0 else np.zeros_like(total)
+            total = np.where(shared, spread, total + w["member_type"] * member)
+        else:
+            total = total + w["member_type"] * member
         total = total * 100.0
-        order = np.argsort(-total, axis=1, kind="stable")[:, :top]
+        order = np.argsort(-total, axis=1, kind="stable")
+        tiers = self._tiers()
+        if tiers is not None:  # current labels first (`Matcher.match`)
+            by_tier = np.argsort(tiers[order], axis=1, kind="stable")
+            order = np.take_along_axis(order, by_tier, axis=1)
+        order = order[:, :top]
         rows = np.arange(n)[:, None]
+        block.shared = shared[rows, order] if shared.any() else None
         block.order = order
         block.score = total[rows, order]
         block.criteria = {name: m[rows, order] for name, m in full.items()}
         return block
+
+    def _tiers(self) -> Any:
+        """The matcher's label tiers as an array, or None when they are all 0."""
+        if not any(self.m.tiers):
+            return None
+        import numpy as np
+
+        return np.array(self.m.tiers, dtype=np.intp)
 
     def rank(
         self, companies: Sequence[Company], top: int
@@ -664,13 +688,17 @@ class BatchMatcher:
             # not memoised: rows sharing sector weights may name other terms
             "sector": score_sector(m.taxonomy, c.evidence, p),
             "naf": memo("naf", naf_i, lambda: score_naf(m.taxonomy, c.naf, p)),
-            "text": score_text(c.tokens, p, m.idf) if c.tokens else Criterion(False),
+            "text": score_text(c.tokens, p, m.vocabulary())
+            if c.tokens
+            else Criterion(False),
             "geo": geo,
             "member_type": memo(
                 "member", member_i, lambda: score_member(c.size, c.looking_for, p)
             ),
         }
-        return Match(m.clusters[k], total(criteria, m.weights), criteria, km, rel)
+        return Match(
+            m.clusters[k], total(criteria, m.weights), criteria, km, rel, m.labels[k]
+        )
 
 
 _NONE: list[str] = []
@@ -686,6 +714,12 @@ def _clean_identity(values: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]
     if cleaned == values:
         return values, _NONE
     return cleaned, ["control characters removed from the name or identifiers"]
+
+
+def _member_value(company: Company, profile: Any) -> float:
+    """The member_type criterion for the tables: NaN when it is shared out."""
+    criterion = score_member(company.size, company.looking_for, profile)
+    return math.nan if criterion.shared else criterion.score
 
 
 def _no_name(name: str) -> list[str]:

@@ -78,6 +78,7 @@ class ClusterRecord:
     """
 
     __slots__ = (
+        "absorbed",
         "aliases",
         "description",
         "former_names",
@@ -103,6 +104,10 @@ class ClusterRecord:
         self.name: str = r["name"]
         self.aliases: tuple[str, ...] = tuple(r["aliases"])
         self.former_names: tuple[str, ...] = tuple(r["former_names"])
+        #: names of the organisations it absorbed (each still finds the cluster)
+        self.absorbed: tuple[str, ...] = tuple(
+            a["name"] for a in r.get("absorbed") or ()
+        )
         self.kind: str = r["kind"]
         self.status: str = r["status"]
         self.successor: str | None = r["successor"]
@@ -125,7 +130,7 @@ def _optional(values: list[str] | None) -> tuple[str, ...] | None:
 
 
 class DatasetHeader:
-    __slots__ = ("date", "kinds", "licence", "title", "version")
+    __slots__ = ("date", "kinds", "licence", "programme", "title", "version")
 
     def __init__(
         self,
@@ -134,9 +139,12 @@ class DatasetHeader:
         title: str | None = None,
         licence: str | None = None,
         kinds: dict[str, dict[str, Any]] | None = None,
+        programme: dict[str, Any] | None = None,
     ) -> None:
         self.version, self.date, self.title = version, date, title
         self.licence, self.kinds = licence, kinds or {}
+        #: the labelling programme and phase (`models.Programme` as JSON), or None
+        self.programme = programme
 
 
 class Dataset:
@@ -154,10 +162,11 @@ class Dataset:
     @property
     def names(self) -> dict[str, list[str]]:
         """Folded name -> cluster ids, built on first use (`list` never needs it).
-        Ids and names come before aliases, aliases before former names, so that
-        "optitec" shows Optitec although SCS lists it as a former name."""
+        Ids and names come before aliases, aliases before former names, former
+        names before absorbed organisations, so that "optitec" shows Optitec
+        although SCS lists it as a former name."""
         if not self._names:
-            for rank in range(3):
+            for rank in range(4):
                 for cluster in self.clusters:
                     for kind, name in _names_of(cluster):
                         if _NAME_RANK[kind] != rank:
@@ -185,7 +194,8 @@ class Dataset:
         return (c for c in self.clusters if c.status in CURRENT_STATUSES)
 
     def find(self, text: str) -> list[ClusterRecord]:
-        """Clusters whose id, name, alias or former name equals `text` once folded;
+        """Clusters whose id, name, alias, former name or absorbed organisation
+        equals `text` once folded;
         when one is named by its id or name, only that one."""
         names = self.names
         ids = names.get(normalize(text)) or names.get(compact(text)) or []
@@ -198,16 +208,30 @@ class Dataset:
         """Every searchable name (normalised) -> cluster id, for fuzzy suggestions."""
         return {key: ids[0] for key, ids in self.names.items()}
 
+    def known_member_types(self, cluster: ClusterRecord) -> list[str] | None:
+        """The cluster's member types, or its kind's defaults; None when neither
+        is recorded (unknown, which is not the same as none)."""
+        return self._known(cluster, cluster.member_types, "member_types")
+
+    def known_services(self, cluster: ClusterRecord) -> list[str] | None:
+        """The cluster's services, or its kind's defaults; None when unknown."""
+        return self._known(cluster, cluster.services, "services")
+
     def member_types(self, cluster: ClusterRecord) -> list[str]:
-        """The cluster's member types, or its kind's defaults."""
-        if cluster.member_types is not None:
-            return list(cluster.member_types)
-        return list(self.info.kinds.get(cluster.kind, {}).get("member_types", []))
+        """Like `known_member_types`, with unknown as an empty list."""
+        return self.known_member_types(cluster) or []
 
     def services(self, cluster: ClusterRecord) -> list[str]:
-        if cluster.services is not None:
-            return list(cluster.services)
-        return list(self.info.kinds.get(cluster.kind, {}).get("services", []))
+        """Like `known_services`, with unknown as an empty list."""
+        return self.known_services(cluster) or []
+
+    def _known(
+        self, cluster: ClusterRecord, own: tuple[str, ...] | None, key: str
+    ) -> list[str] | None:
+        if own is not None:
+            return list(own)
+        default = (self.info.kinds.get(cluster.kind) or {}).get(key)
+        return None if default is None else list(default)
 
 
 def _names_of(cluster: ClusterRecord) -> Iterator[tuple[str, str]]:
@@ -217,9 +241,11 @@ def _names_of(cluster: ClusterRecord) -> Iterator[tuple[str, str]]:
         yield "alias", alias
     for former in cluster.former_names:
         yield "former_name", former
+    for absorbed in cluster.absorbed:
+        yield "absorbed", absorbed
 
 
-_NAME_RANK = {"id": 0, "name": 0, "alias": 1, "former_name": 2}
+_NAME_RANK = {"id": 0, "name": 0, "alias": 1, "former_name": 2, "absorbed": 3}
 _CACHE: dict[str, Dataset] = {}
 
 
@@ -237,10 +263,13 @@ def load_dataset(path: str | None = None) -> Dataset:
         return _CACHE[stamp]
     # The checks depend on the date (nothing verified in the future): so does
     # the cached result.
-    data = cached(
-        source, "dataset", lambda: _validated_json(source), extra=today().isoformat()
+    dataset = cached(
+        source,
+        "dataset",
+        lambda: _validated_json(source),
+        lambda data: Dataset.from_json(data, source),
+        extra=today().isoformat(),
     )
-    dataset = Dataset.from_json(data, source)
     if stamp is not None:
         _CACHE[stamp] = dataset
     return dataset
@@ -357,15 +386,34 @@ def type_name(value: Any) -> str:
 def _suggest_key(key: str, parent: Sequence[str | int]) -> str | None:
     import difflib
 
-    from .models import Cluster, ClusterFile, DatasetInfo, Headquarters, Members
+    from .models import (
+        Absorbed,
+        Cluster,
+        ClusterFile,
+        DatasetInfo,
+        Headquarters,
+        KindDefaults,
+        Members,
+        NextPhase,
+        Programme,
+    )
 
     model: Any = ClusterFile
-    if parent and parent[0] == "dataset" and len(parent) >= 3:
-        return None
-    if parent and parent[0] == "dataset":
-        model = DatasetInfo
+    path = tuple(str(p) for p in parent)
+    if path[:1] == ("dataset",):
+        model = {
+            ("dataset",): DatasetInfo,
+            ("dataset", "programme"): Programme,
+            ("dataset", "programme", "next_phase"): NextPhase,
+        }.get(path)
+        if model is None and path[:2] == ("dataset", "kinds") and len(path) == 3:
+            model = KindDefaults
+        if model is None:
+            return None
     if len(parent) >= 2 and parent[0] == "clusters":
-        model = {"hq": Headquarters, "members": Members}.get(str(parent[-1]), Cluster)
+        model = {"hq": Headquarters, "members": Members}.get(path[-1], Cluster)
+        if len(path) >= 4 and path[-2] == "absorbed":
+            model = Absorbed
     close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -393,6 +441,8 @@ def check_clusters(
 
     if header.date > now:
         add(("dataset", "date"), f"date {header.date} is in the future")
+    for loc, url in _header_addresses(header):
+        _check_weak(url, loc, add)
     seen: dict[str, int] = {}
     ids = {c.id for _, c in clusters}
     for i, cluster in clusters:
@@ -411,12 +461,10 @@ def check_clusters(
             add((*here, "status"), "a merged cluster needs a successor")
         if cluster.successor and cluster.status.value != "merged":
             add((*here, "successor"), "successor is set but status is not 'merged'")
-        if cluster.kind not in header.kinds and (
-            cluster.member_types is None or cluster.services is None
-        ):
+        if header.kinds and cluster.kind not in header.kinds:
             add(
                 (*here, "kind"),
-                f"kind '{cluster.kind}' has no defaults in dataset.kinds",
+                f"kind '{cluster.kind}' is not described in dataset.kinds",
                 WARNING,
             )
         for j, sector in enumerate(cluster.sectors):
@@ -439,9 +487,77 @@ def check_clusters(
         for j, url in enumerate(cluster.sources):
             if not re.match(_URL, url):
                 add((*here, "sources", j), f"not a web address: {url!r}")
+        for loc, url in _addresses(cluster):
+            _check_weak(url, (*here, *loc), add)
+        _check_members(cluster, here, add)
         _check_place(cluster, here, add)
         _check_dates(cluster, here, add, now)
     return problems
+
+
+def _addresses(cluster: Cluster) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every web address a record cites, with its location in the record."""
+    if cluster.website:
+        yield ("website",), cluster.website
+    for j, url in enumerate(cluster.sources):
+        yield ("sources", j), url
+    if cluster.members and cluster.members.source:
+        yield ("members", "source"), cluster.members.source
+    if cluster.status_source:
+        yield ("status_source",), cluster.status_source
+    for j, absorbed in enumerate(cluster.absorbed):
+        if absorbed.source:
+            yield ("absorbed", j, "source"), absorbed.source
+
+
+def _header_addresses(
+    header: DatasetInfo,
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    for kind, defaults in header.kinds.items():
+        for j, url in enumerate(defaults.sources):
+            yield ("dataset", "kinds", kind, "sources", j), url
+    programme = header.programme
+    if programme is None:
+        return
+    for j, url in enumerate(programme.sources):
+        yield ("dataset", "programme", "sources", j), url
+    if programme.next_phase:
+        for j, url in enumerate(programme.next_phase.sources):
+            yield ("dataset", "programme", "next_phase", "sources", j), url
+
+
+def _check_weak(url: str, loc: tuple[str | int, ...], add: Any) -> None:
+    from .problems import WARNING
+    from .sourcerules import host_of, weak_source
+
+    rule = weak_source(url)
+    if rule is not None:
+        add(
+            loc,
+            f"weak source ({rule.kind}: {rule.why}): {host_of(url)}; cite the "
+            "cluster's own page, an official page or the press",
+            WARNING,
+        )
+
+
+def _check_members(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> None:
+    from .problems import WARNING
+
+    members = cluster.members
+    if members is None or members.count is None:
+        return
+    if members.source is None:
+        add(
+            (*here, "members"),
+            "member count without members.source (the page that publishes it)",
+            WARNING,
+        )
+    if members.as_of is None:
+        add(
+            (*here, "members"),
+            "member count without members.as_of (the year it refers to)",
+            WARNING,
+        )
 
 
 def _check_place(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> None:
@@ -461,6 +577,17 @@ def _check_dates(
 
     if cluster.last_verified > now:
         add((*here, "last_verified"), f"{cluster.last_verified} is in the future")
+    if cluster.status_as_of and cluster.status_as_of > now:
+        add((*here, "status_as_of"), f"{cluster.status_as_of} is in the future")
+    if cluster.status_source and not cluster.status_as_of:
+        add(
+            (*here, "status_source"),
+            "status_source without status_as_of (the date of that source)",
+            WARNING,
+        )
+    members = cluster.members
+    if members and members.as_of_date and members.as_of_date > now:
+        add((*here, "members", "as_of_date"), f"{members.as_of_date} is in the future")
     end = cluster.label_term_end
     if end and end < now and cluster.status.value != "merged":
         add(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum, StrEnum
 from typing import IO, Any
@@ -129,8 +130,49 @@ def cell(value: Any, sep: str = LIST_SEPARATOR) -> str:
     return str(value)
 
 
+ENV_SPREADSHEET_SAFE = "CLUSTERCTL_SPREADSHEET_SAFE"
+
+
+def spreadsheet_safe_default() -> bool:
+    """`--spreadsheet-safe` (or `CLUSTERCTL_SPREADSHEET_SAFE=1`) is on."""
+    import os
+
+    return os.environ.get(ENV_SPREADSHEET_SAFE, "") not in ("", "0", "false", "no")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM`,
+    `+33 ...`) is prefixed with a single quote, which spreadsheets show as
+    text; numbers (`-1.5`) are left alone. Used by `--spreadsheet-safe`."""
+    if not text.startswith(_FORMULA_START):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with control characters (ESC, BEL, C1 codes...) shown as `\\xNN`
+    escapes: data from a file or a register must never drive the terminal.
+    `keep` lists controls that stay (a newline inside a table cell)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(
+        lambda m: m.group() if m.group() in keep else f"\\x{ord(m.group()):02x}",
+        text,
+    )
+
+
 def _tsv_escape(text: str) -> str:
-    return (
+    return printable(
         text.replace("\\", "\\\\")
         .replace("\t", "\\t")
         .replace("\n", "\\n")
@@ -146,6 +188,7 @@ def write_rows(
     columns: Sequence[str] | None = None,
     header: bool = True,
     title: str | None = None,
+    safe: bool | None = None,
 ) -> int:
     """Write records in `fmt`; returns how many were written.
 
@@ -172,7 +215,7 @@ def write_rows(
                 title=title,
             )
         else:
-            write_delimited(names, flat, out, fmt, header=header)
+            write_delimited(names, flat, out, fmt, header=header, safe=safe)
     return len(rows)
 
 
@@ -212,22 +255,38 @@ def write_delimited(
     fmt: OutputFormat,
     *,
     header: bool = True,
+    safe: bool | None = None,
 ) -> None:
+    """CSV (RFC 4180) or TSV (tabs, newlines and backslashes escaped); `safe`
+    makes cells harmless in a spreadsheet (see `spreadsheet_safe`)."""
+
+    if safe is None:
+        safe = spreadsheet_safe_default()
+
+    def text(value: Any) -> str:
+        return spreadsheet_safe(cell(value)) if safe else cell(value)
+
     if fmt is OutputFormat.csv:
         import csv
 
         writer = csv.writer(out, lineterminator="\n")
         if header:
             writer.writerow(names)
-        writer.writerows([cell(r.get(n)) for n in names] for r in rows)
+        writer.writerows([text(r.get(n)) for n in names] for r in rows)
         return
     if header:
         out.write("\t".join(names) + "\n")
     for r in rows:
-        out.write("\t".join(_tsv_escape(cell(r.get(n))) for n in names) + "\n")
+        out.write("\t".join(_tsv_escape(text(r.get(n))) for n in names) + "\n")
 
 
-def write_object(obj: Mapping[str, Any], fmt: OutputFormat, out: IO[str]) -> None:
+def write_object(
+    obj: Mapping[str, Any],
+    fmt: OutputFormat,
+    out: IO[str],
+    *,
+    safe: bool | None = None,
+) -> None:
     """One record (`show`, `match`): pretty JSON, one NDJSON line, a YAML document,
     or a single flattened CSV/TSV row."""
     fmt = resolve_format(fmt, out)
@@ -239,7 +298,7 @@ def write_object(obj: Mapping[str, Any], fmt: OutputFormat, out: IO[str]) -> Non
         write_yaml(obj, out)
     elif fmt in (OutputFormat.csv, OutputFormat.tsv):
         flat = flatten(obj)
-        write_delimited(list(flat), [flat], out, fmt)
+        write_delimited(list(flat), [flat], out, fmt, safe=safe)
     else:
         write_panel(str(obj.get("name", "")), flatten(obj), out)
 
@@ -278,7 +337,12 @@ def write_table(
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    table = Table(
+        title=Text(printable(title)) if title else None,
+        show_lines=False,
+        header_style="bold",
+        expand=False,
+    )
     for name in names:
         table.add_column(
             name,
@@ -286,7 +350,7 @@ def write_table(
             overflow="fold",
         )
     for row in rows:
-        table.add_row(*(Text(v) for v in row))
+        table.add_row(*(Text(printable(v, keep="\n")) for v in row))
     _console(out).print(table)
 
 
@@ -300,10 +364,8 @@ def write_panel(title: str, fields: Mapping[str, Any], out: IO[str]) -> None:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for key, value in fields.items():
-        grid.add_row(
-            Text(key),
-            Text(cell(value, "\n") if isinstance(value, list) else cell(value)),
-        )
+        text = cell(value, "\n") if isinstance(value, list) else cell(value)
+        grid.add_row(Text(printable(key)), Text(printable(text, keep="\n")))
     _console(out).print(
-        Panel(grid, title=Text(title), title_align="left", expand=False)
+        Panel(grid, title=Text(printable(title)), title_align="left", expand=False)
     )

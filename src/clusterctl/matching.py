@@ -2,8 +2,11 @@
 
 `Matcher` precomputes, once per dataset, everything that does not depend on
 the company (each cluster's sectors, NAF prefixes, text vocabulary, word
-rarity), then scores each cluster with the criteria of `scoring`. Results are
-sorted by score, ties broken by cluster id, so output is deterministic.
+rarity, label on today's date), then scores each cluster with the criteria of
+`scoring`. By default clusters whose label is current come first and those
+whose label is doubtful (lapsed, unconfirmed) after them; within each group
+results are sorted by score, ties broken by cluster id, so output is
+deterministic. Merged clusters are never ranked.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .reasons import NAF_ELIGIBLE, SECTOR_ELIGIBLE, eligibility, reasons
 from .scoring import (
     CRITERIA,
     DEFAULT_WEIGHTS,
     ClusterProfile,
     Criterion,
+    effective_weights,
     region_relations,
     score_geo,
     score_member,
@@ -31,21 +36,63 @@ from .scoring import (
 from .text import content_words
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
+    from .labels import Label
     from .profiles import Company
     from .taxonomy import Taxonomy
 
+__all__ = [
+    "NAF_ELIGIBLE",
+    "SECTOR_ELIGIBLE",
+    "Match",
+    "Matcher",
+    "eligibility",
+    "match_record",
+    "match_result",
+    "normalise_weights",
+    "parse_weights",
+    "reasons",
+]
+
 SCHEMA_VERSION = 1
 BAG_WEIGHTS = {"keywords": 1.0, "description": 0.6, "sectors": 0.5}
-SECTOR_ELIGIBLE = 0.5
-NAF_ELIGIBLE = 0.6
+
+
+def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Criterion weights -> weights summing to 1. Criteria not given weigh 0;
+    an unknown criterion, a weight that is not a finite number >= 0, or no
+    weight above 0 is a `UsageError`. Overflow-safe: weights are divided by
+    the largest before they are summed, so 1e308 and 1e308 give 0.5 and 0.5."""
+    out = dict.fromkeys(CRITERIA, 0.0)
+    for key, value in weights.items():
+        name = str(key).strip().replace("-", "_")
+        if name not in out:
+            raise UsageError(
+                f"unknown criterion '{key}' in weights; valid: {', '.join(CRITERIA)}"
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UsageError(f"weight for '{name}' is not a number: {value!r}")
+        number = float(value)
+        if not math.isfinite(number) or number < 0:
+            raise UsageError(f"weight for '{name}' must be a finite number >= 0")
+        out[name] = number
+    largest = max(out.values())
+    if largest <= 0:
+        raise UsageError("weights: at least one weight must be above 0")
+    scaled = {k: v / largest for k, v in out.items()}
+    norm = sum(scaled.values())
+    return {k: v / norm for k, v in scaled.items()}
 
 
 def parse_weights(spec: str | None) -> dict[str, float]:
     """`sector=0.5,geo=0.3` (or a file of such lines) -> weights summing to 1.
 
-    Criteria not named keep their default weight before normalisation."""
+    Criteria not named keep their default weight before normalisation (the
+    `--weights` syntax); `normalise_weights` takes a mapping, where criteria
+    not given weigh 0."""
     weights = dict(DEFAULT_WEIGHTS)
     if not spec:
         return weights
@@ -71,10 +118,7 @@ def parse_weights(spec: str | None) -> dict[str, float]:
             ) from None
         if not math.isfinite(weights[name]) or weights[name] < 0:
             raise UsageError(f"weight for '{name}' must be a number >= 0")
-    norm = sum(weights.values())
-    if norm <= 0:
-        raise UsageError("--weights: at least one weight must be above 0")
-    return {k: v / norm for k, v in weights.items()}
+    return normalise_weights(weights)
 
 
 @dataclass
@@ -84,40 +128,89 @@ class Match:
     criteria: dict[str, Criterion]
     distance_km: float | None
     region_relation: str | None
+    label: Label | None = None
+
+
+def known_lists(
+    dataset: Dataset, cluster: Cluster
+) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """A cluster's member types and services as its record (or its kind's
+    defaults) gives them; None where nothing is recorded (an empty list is
+    nothing recorded too)."""
+    kind = dataset.info.kinds.get(cluster.kind) or {}
+
+    def known(own: Sequence[str] | None, key: str) -> frozenset[str] | None:
+        values = own if own is not None else kind.get(key)
+        return frozenset(values) if values else None
+
+    return known(cluster.member_types, "member_types"), known(
+        cluster.services, "services"
+    )
 
 
 class Matcher:
-    """Scores companies against every cluster of a dataset."""
+    """Scores companies against the clusters of a dataset.
+
+    `weights`: a mapping of criterion -> weight (criteria not given weigh 0;
+    normalised to sum to 1), default `scoring.DEFAULT_WEIGHTS`.
+    `statuses`: the label states to rank (see `labels.LABEL_STATUSES`); None,
+    the default, ranks every cluster that is not merged, on score alone (a
+    doubtful label is flagged, not demoted: see README, "Label status").
+    `current_first`: rank current labels before doubtful ones. `on`: the date
+    labels are judged on (default `dataset.today()`, which reads
+    `CLUSTERCTL_TODAY`)."""
 
     def __init__(
         self,
         dataset: Dataset,
         weights: Mapping[str, float] | None = None,
         *,
-        include_merged: bool = False,
+        statuses: frozenset[str] | set[str] | None = None,
+        current_first: bool = False,
+        on: dt.date | None = None,
     ) -> None:
         from . import geography
+        from .dataset import today
+        from .labels import cluster_label, programme_of
         from .taxonomy import load_taxonomy
 
         self.dataset = dataset
-        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.weights = normalise_weights(
+            DEFAULT_WEIGHTS if weights is None else weights
+        )
         self.taxonomy: Taxonomy = load_taxonomy()
         self._neighbours = geography.are_neighbours
         self._distance = geography.distance_km
         self._regions = geography.region_names()
+        self.on = on or today()
+        self.programme = programme_of(dataset.info)
+        self.statuses = None if statuses is None else frozenset(statuses)
+        labelled = [
+            (c, cluster_label(c, self.on, self.programme)) for c in dataset.clusters
+        ]
+        chosen = [
+            (c, label)
+            for c, label in labelled
+            if label.status != "merged"
+            and (self.statuses is None or label.status in self.statuses)
+        ]
         # Sorted by id: an index order that is also the tie-break order.
-        self.clusters = sorted(
-            (c for c in dataset.clusters if include_merged or c.status != "merged"),
-            key=lambda c: c.id,
-        )
+        chosen.sort(key=lambda pair: pair[0].id)
+        self.clusters = [c for c, _ in chosen]
+        self.labels: list[Label] = [label for _, label in chosen]
+        #: 0 for a current label, 1 for a doubtful one, ranked in that order
+        #: with `current_first`; all 0 otherwise (ranked on score alone).
+        self.current_first = current_first
+        self.tiers = [
+            1 if current_first and label.doubtful else 0 for label in self.labels
+        ]
         self.profiles = [self._profile(c) for c in self.clusters]
         self._idf: dict[str, float] | None = None
 
-    @property
-    def idf(self) -> dict[str, float]:
-        """Word rarity across clusters. The clusters' vocabularies (`bag`) are
-        built with it, on first use: a register of NAF codes and places never
-        needs them."""
+    def vocabulary(self) -> dict[str, float]:
+        """Word rarity across clusters (token -> idf), after building the
+        clusters' vocabularies (each profile's `bag`) on the first call: a
+        register of NAF codes and places never needs them."""
         if self._idf is None:
             for cluster, profile in zip(self.clusters, self.profiles, strict=True):
                 profile.bag.update(self._bag(cluster))
@@ -149,6 +242,7 @@ class Matcher:
         return bag
 
     def _profile(self, cluster: Cluster) -> ClusterProfile:
+        member_types, services = known_lists(self.dataset, cluster)
         return ClusterProfile(
             id=cluster.id,
             sectors=tuple(cluster.sectors),
@@ -157,8 +251,8 @@ class Matcher:
             lat=cluster.hq.lat,
             lon=cluster.hq.lon,
             city=cluster.hq.city,
-            member_types=frozenset(self.dataset.member_types(cluster)),
-            services=frozenset(self.dataset.services(cluster)),
+            member_types=member_types,
+            services=services,
             bag={},  # filled with the idf, on first use
             region_relation=region_relations(
                 cluster.regions, self._regions, self._neighbours
@@ -175,7 +269,7 @@ class Matcher:
 
     def score(self, company: Company, index: int) -> Match:
         """The reference computation: one company against one cluster."""
-        idf = self.idf
+        idf = self.vocabulary()
         cp = self.profiles[index]
         geo, km, rel = score_geo(company.places, cp, self._distance)
         criteria = {
@@ -186,156 +280,30 @@ class Matcher:
             "member_type": score_member(company.size, company.looking_for, cp),
         }
         return Match(
-            self.clusters[index], total(criteria, self.weights), criteria, km, rel
+            self.clusters[index],
+            total(criteria, self.weights),
+            criteria,
+            km,
+            rel,
+            self.labels[index],
         )
 
     def match(self, company: Company) -> list[Match]:
-        """Every cluster, best first; ties broken by id."""
-        results = [self.score(company, i) for i in range(len(self.profiles))]
-        results.sort(key=lambda m: (-m.score, m.cluster.id))
-        return results
+        """Every ranked cluster, best first: current labels before doubtful ones
+        (by default), then by score; ties broken by id."""
+        tiers = self.tiers
+        results = [
+            (tiers[i], self.score(company, i)) for i in range(len(self.profiles))
+        ]
+        results.sort(key=lambda pair: (pair[0], -pair[1].score, pair[1].cluster.id))
+        return [m for _, m in results]
+
+    def doubtful(self, matches: Sequence[Match]) -> list[Match]:
+        """The matches among `matches` whose label is not current on the date."""
+        return [m for m in matches if m.label is not None and m.label.doubtful]
 
 
 # ------------------------------------------------------------------ output
-def eligibility(match: Match, company: Company, taxonomy: Taxonomy) -> dict[str, Any]:
-    """The pôles' own rules: a relevant sector, located in or near the region."""
-    sector = match.criteria["sector"]
-    naf = match.criteria["naf"]
-    if sector.score >= SECTOR_ELIGIBLE or naf.score >= NAF_ELIGIBLE:
-        why = _sector_reason(match, taxonomy) or _naf_reason(match, taxonomy) or ""
-        sector_ok: dict[str, Any] = {"eligible": True, "why": why}
-    elif not sector.used and not naf.used:
-        sector_ok = {"eligible": None, "why": "no sector or NAF code given"}
-    else:
-        sector_ok = {
-            "eligible": False,
-            "why": "no sector of the company is close to "
-            f"{', '.join(taxonomy.label(s) for s in match.cluster.sectors[:3])}",
-        }
-    rel = match.region_relation
-    if rel is None:
-        location: dict[str, Any] = {"eligible": None, "why": "no location given"}
-    else:
-        location = {"eligible": rel in ("same", "bordering"), "why": _geo_reason(match)}
-    return {"sector": sector_ok, "location": location}
-
-
-def reasons(match: Match, taxonomy: Taxonomy) -> list[dict[str, str]]:
-    out = []
-    sector = match.criteria["sector"]
-    for m in sector.matched[:3]:
-        out.append(
-            {
-                "criterion": "sector",
-                "code": f"sector_{m['relation']}",
-                "text": _relation_text(m, taxonomy),
-            }
-        )
-    naf = match.criteria["naf"]
-    if naf.matched:
-        text = _naf_reason(match, taxonomy)
-        if text:
-            out.append(
-                {
-                    "criterion": "naf",
-                    "code": f"naf_{naf.matched[0]['via']}",
-                    "text": text,
-                }
-            )
-    text_c = match.criteria["text"]
-    if text_c.matched:
-        words = list(dict.fromkeys(m["word"] for m in text_c.matched))[:5]
-        out.append(
-            {
-                "criterion": "text",
-                "code": "text_words",
-                "text": "words in common: " + ", ".join(words),
-            }
-        )
-    if match.region_relation:
-        out.append(
-            {
-                "criterion": "geo",
-                "code": f"geo_{match.region_relation}",
-                "text": _geo_reason(match),
-            }
-        )
-    member = match.criteria["member_type"]
-    for m in member.matched:
-        if "size" in m:
-            verb = "admits" if m["admitted"] else "does not list"
-            out.append(
-                {
-                    "criterion": "member_type",
-                    "code": "member_size",
-                    "text": f"{verb} members of type {m['size']}",
-                }
-            )
-        elif m.get("offered"):
-            out.append(
-                {
-                    "criterion": "member_type",
-                    "code": "member_services",
-                    "text": "offers " + ", ".join(m["offered"]),
-                }
-            )
-    return out
-
-
-def _relation_text(m: Mapping[str, Any], taxonomy: Taxonomy) -> str:
-    mine, theirs = taxonomy.label(m["sector"]), taxonomy.label(m["cluster_sector"])
-    source = (
-        "" if m["source"] == "sectors" else f" (from your {m['source']}: {m['term']})"
-    )
-    rel = m["relation"]
-    if rel == "same":
-        text = f"{mine} is one of its sectors"
-    elif rel == "child":
-        text = f"{mine} is under {theirs}"
-    elif rel == "parent":
-        text = f"{theirs} is part of {mine}"
-    elif rel == "sibling":
-        parent = taxonomy.ancestors(m["sector"])[0]
-        text = f"{mine} and {theirs} are both under {taxonomy.label(parent)}"
-    else:
-        top = taxonomy.label(taxonomy.top(m["sector"]))
-        text = f"{mine} and {theirs} are both in {top}"
-    return text + source
-
-
-def _sector_reason(match: Match, taxonomy: Taxonomy) -> str | None:
-    matched = match.criteria["sector"].matched
-    return _relation_text(matched[0], taxonomy) if matched else None
-
-
-def _naf_reason(match: Match, taxonomy: Taxonomy) -> str | None:
-    matched = match.criteria["naf"].matched
-    if not matched:
-        return None
-    m = matched[0]
-    if m["via"] == "naf":
-        return f"NAF {m['code']} ({m['label']}) is typical of its members"
-    return f"NAF {m['code']} is {taxonomy.label(m['sector'])}"
-
-
-def _geo_reason(match: Match) -> str:
-    geo = match.criteria["geo"].matched[0]
-    cluster = match.cluster
-    parts = []
-    if match.distance_km is not None:
-        parts.append(
-            f"{round(match.distance_km):.0f} km from the HQ in {cluster.hq.city}"
-        )
-    region = geo["region"]
-    if match.region_relation == "same":
-        parts.append(f"{region} is one of its regions")
-    elif match.region_relation == "bordering":
-        parts.append(f"{region} borders its region ({', '.join(cluster.regions)})")
-    else:
-        parts.append(f"outside its regions ({', '.join(cluster.regions)})")
-    return "; ".join(parts)
-
-
 def company_record(company: Company) -> dict[str, Any]:
     """The profile as resolved: what matching actually used."""
     place = company.places[0] if company.places else None
@@ -384,13 +352,20 @@ def match_record(
     *,
     explain: bool = True,
 ) -> dict[str, Any]:
+    """One match as documented: the breakdown's weights are those the cluster
+    was scored with (member_type's shared out when it is unknown), so the
+    contributions add up to the score."""
+    used = effective_weights(weights, match.criteria["member_type"].shared)
+    label = match.label
     record: dict[str, Any] = {
         "rank": rank,
         "id": match.cluster.id,
         "name": match.cluster.name,
         "status": match.cluster.status,
+        "label_status": label.status if label else None,
+        "label_note": label.note if label else None,
         "score": round(match.score, 2),
-        "eligibility": eligibility(match, company, taxonomy),
+        "eligibility": eligibility(match, taxonomy),
         "distance_km": None
         if match.distance_km is None
         else round(match.distance_km, 1),
@@ -399,15 +374,38 @@ def match_record(
             name: {
                 "used": c.used,
                 "score": round(c.score, 4),
-                "weight": round(weights[name], 4),
-                "contribution": round(100 * weights[name] * c.score, 2),
+                "weight": round(used[name], 4),
+                "contribution": round(100 * used[name] * c.score, 2),
                 "matched": c.matched if explain else c.matched[:3],
+                "shared": c.shared,
             }
             for name, c in match.criteria.items()
         },
         "reasons": reasons(match, taxonomy),
     }
     return record
+
+
+def label_warnings(matcher: Matcher, matches: Sequence[Match]) -> list[dict[str, str]]:
+    """Warnings about the labels of the given matches, and about the phase."""
+    from .labels import phase_notice
+
+    out = []
+    notice = phase_notice(matcher.dataset, matcher.on)
+    if notice:
+        out.append({"code": "label_phase_ended", "text": notice})
+    doubtful = matcher.doubtful(matches)
+    if doubtful:
+        listed = "; ".join(
+            f"{m.cluster.name} ({m.label.note})" for m in doubtful if m.label
+        )
+        out.append(
+            {
+                "code": "label_doubtful",
+                "text": f"label not current on {matcher.on}: {listed}",
+            }
+        )
+    return out
 
 
 def match_result(
@@ -419,9 +417,12 @@ def match_result(
 ) -> dict[str, Any]:
     """The documented result object of `clusterctl match --format json`."""
     dataset = matcher.dataset
+    warnings = [{"code": w.code, "text": w.text} for w in company.warnings]
+    warnings += label_warnings(matcher, [m for _, m in selected])
     return {
         "schema_version": SCHEMA_VERSION,
         "dataset": {"version": dataset.info.version, "date": dataset.info.date},
+        "date": matcher.on.isoformat(),
         "weights": {k: round(v, 4) for k, v in matcher.weights.items()},
         "company": company_record(company),
         "matches": [
@@ -430,5 +431,5 @@ def match_result(
             )
             for rank, m in selected
         ],
-        "warnings": [{"code": w.code, "text": w.text} for w in company.warnings],
+        "warnings": warnings,
     }

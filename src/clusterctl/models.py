@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -80,6 +81,24 @@ def _no_control(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_no_control)]
 
+#: A web address as datasets cite them: http(s), a dotted host name, no spaces.
+URL_PATTERN = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$"
+_URL = re.compile(URL_PATTERN)
+
+
+def _web_address(value: str) -> str:
+    _no_control(value)
+    if not _URL.match(value):
+        raise ValueError(f"not a web address: {value!r}")
+    return value
+
+
+WebAddress = Annotated[
+    str,
+    AfterValidator(_web_address),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": URL_PATTERN}),
+]
+
 
 def _none_to_empty(value: Any) -> Any:
     """`aliases:` with no value reads as None in YAML; treat it as an empty list."""
@@ -102,57 +121,254 @@ class Headquarters(Strict):
     lon: float = Field(ge=-180, le=180)
 
 
+_YEAR_OR_DATE = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 1900, "maximum": 2100},
+            {"type": "string", "format": "date"},
+            {"type": "null"},
+        ]
+    }
+)
+
+
 class Members(Strict):
-    count: int | None = Field(default=None, ge=0)
-    as_of: int | None = Field(default=None, ge=1900, le=2100)
-    note: Text | None = None
+    """How many members a cluster has, and where and when that figure was published."""
+
+    count: int | None = Field(
+        default=None, ge=0, description="Number of members (adhérents) published."
+    )
+    as_of: Annotated[int | None, _YEAR_OR_DATE] = Field(
+        default=None,
+        ge=1900,
+        le=2100,
+        description="Year the count refers to. A full date (YYYY-MM-DD) is also "
+        "accepted: it sets `as_of_date` and this year.",
+    )
+    as_of_date: dt.date | None = Field(
+        default=None,
+        description="Exact date of the count when the source gives one (its year "
+        "is `as_of`).",
+    )
+    source: WebAddress | None = Field(
+        default=None, description="Web address of the page that publishes the count."
+    )
+    note: Text | None = Field(
+        default=None, description="Caveats: rounding, other figures, what is counted."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_sets_year(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        as_of = value.get("as_of")
+        if isinstance(as_of, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+            try:
+                as_of = dt.date.fromisoformat(as_of)
+            except ValueError:
+                return value  # the field check reports it
+        if isinstance(as_of, dt.date):
+            if value.get("as_of_date") not in (None, as_of):
+                raise ValueError("as_of and as_of_date give different dates")
+            return {**value, "as_of": as_of.year, "as_of_date": as_of}
+        exact = value.get("as_of_date")
+        if as_of is None and isinstance(exact, dt.date):
+            return {**value, "as_of": exact.year}
+        return value
+
+    @model_validator(mode="after")
+    def _same_year(self) -> Members:
+        if self.as_of_date is not None and self.as_of != self.as_of_date.year:
+            raise ValueError(
+                f"as_of ({self.as_of}) is not the year of as_of_date "
+                f"({self.as_of_date})"
+            )
+        return self
+
+
+class Absorbed(Strict):
+    """An organisation the cluster took over: its name still finds the cluster."""
+
+    name: Text = Field(min_length=1, max_length=200, description="Its name.")
+    year: int | None = Field(
+        default=None, ge=1900, le=2100, description="Year it was absorbed."
+    )
+    source: WebAddress | None = Field(
+        default=None, description="Web address of a page reporting the absorption."
+    )
+    note: Text | None = Field(default=None, description="What it was, caveats.")
 
 
 class KindDefaults(Strict):
-    """Defaults shared by every record of a kind (what the policy says of all pôles)."""
+    """Defaults shared by every record of a kind.
 
-    label: str
-    member_types: list[MemberType] = []
-    services: list[Service] = []
-    sources: StrList = []
+    `member_types` and `services` left out (or null) mean unknown: a record
+    without its own lists then has none known."""
+
+    label: Text
+    member_types: list[MemberType] | None = None
+    services: list[Service] | None = None
+    sources: list[WebAddress] = []
+
+
+class NextPhase(Strict):
+    """What is known of the programme's next phase, and when it was last checked."""
+
+    note: Text = Field(
+        min_length=1, description="What public sources say of the next phase."
+    )
+    as_of: dt.date = Field(description="Date this was last checked.")
+    sources: list[WebAddress] = Field(
+        default=[], description="Web addresses that support the note."
+    )
+
+
+class Programme(Strict):
+    """The labelling programme the dataset describes (for the pôles: one phase)."""
+
+    name: Text = Field(min_length=1, description="Name of the programme.")
+    phase: Text | None = Field(
+        default=None, description="The phase the dataset describes (e.g. 'V')."
+    )
+    start: dt.date | None = Field(default=None, description="First day of the phase.")
+    end: dt.date | None = Field(
+        default=None, description="Last day of the phase (labels end with it)."
+    )
+    next_phase: NextPhase | None = Field(
+        default=None, description="What is known of the next phase."
+    )
+    notes: Text | None = Field(
+        default=None, description="Other facts about the programme (funding...)."
+    )
+    sources: list[WebAddress] = Field(
+        default=[], description="Web addresses supporting these facts."
+    )
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Programme:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"start ({self.start}) is after end ({self.end})")
+        return self
+
+
+KindName = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
 
 
 class DatasetInfo(Strict):
-    version: str = Field(min_length=1)
+    version: Text = Field(min_length=1, max_length=100)
     date: dt.date
-    title: str | None = None
-    licence: str | None = None
-    kinds: dict[str, KindDefaults] = {}
+    title: Text | None = Field(default=None, max_length=300)
+    licence: Text | None = Field(default=None, max_length=100)
+    kinds: dict[KindName, KindDefaults] = {}
+    programme: Programme | None = Field(
+        default=None,
+        description="The labelling programme and phase the dataset describes, "
+        "with what is known of the next phase.",
+    )
 
 
 class Cluster(Strict):
     """One cluster record. Field names are the output keys users script against."""
 
-    id: str = Field(pattern=ID_PATTERN, max_length=80)
-    name: Text = Field(min_length=1, max_length=200)
-    aliases: StrList = []
-    former_names: StrList = []
-    kind: str = Field(default="pole_de_competitivite", pattern=r"^[a-z0-9_]+$")
-    status: Status = Status.active
-    label_term_end: dt.date | None = None
-    successor: str | None = Field(default=None, pattern=ID_PATTERN)
-    regions: StrList = Field(min_length=1)
-    hq: Headquarters
-    sectors: StrList = []
-    keywords: StrList = []
-    naf: list[Annotated[str, Field(pattern=NAF_PATTERN)]] = []
-    website: str | None = Field(default=None, pattern=r"^https?://[^\s/$.?#][^\s]*$")
-    website_verified: bool = False
-    founded: int | None = Field(default=None, ge=1800, le=2100)
-    members: Members | None = None
-    member_types: list[MemberType] | None = None
-    services: list[Service] | None = None
-    programmes: StrList = []
-    confidence: Confidence | None = None
-    notes: Text | None = None
-    description: Text | None = None
-    sources: StrList = Field(min_length=1)
-    last_verified: dt.date
+    id: str = Field(
+        pattern=ID_PATTERN,
+        max_length=80,
+        description="Stable identifier: lowercase ASCII, digits and hyphens. It "
+        "does not change when the cluster is renamed.",
+    )
+    name: Text = Field(min_length=1, max_length=200, description="Current name.")
+    aliases: StrList = Field(
+        default=[], description="Other current spellings and long forms of the name."
+    )
+    former_names: StrList = Field(
+        default=[], description="Names the cluster itself used before."
+    )
+    absorbed: Annotated[list[Absorbed], BeforeValidator(_none_to_empty)] = Field(
+        default=[],
+        description="Organisations the cluster took over (other clusters, "
+        "associations); searching their names finds the cluster.",
+    )
+    kind: str = Field(
+        default="pole_de_competitivite",
+        pattern=r"^[a-z0-9_]+$",
+        description="Kind of cluster, described in the header's `kinds`.",
+    )
+    status: Status = Field(
+        default=Status.active,
+        description="Label status as recorded: active, probation (a shorter "
+        "conditional term), merged (see successor) or unconfirmed (no source "
+        "says what became of it).",
+    )
+    status_as_of: dt.date | None = Field(
+        default=None,
+        description="Date of the latest source confirming the recorded status "
+        "(a decision, a list, the cluster's own statement).",
+    )
+    status_source: WebAddress | None = Field(
+        default=None, description="Web address of that source."
+    )
+    label_term_end: dt.date | None = Field(
+        default=None, description="Last day of the label term known from sources."
+    )
+    successor: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="Id of the cluster a merged cluster became part of.",
+    )
+    regions: StrList = Field(
+        min_length=1,
+        description="Regions it covers, canonical names, head-office region first.",
+    )
+    hq: Headquarters = Field(description="Head office.")
+    sectors: StrList = Field(default=[], description="Sector ids of the taxonomy.")
+    keywords: StrList = Field(
+        default=[], description="Themes, in English and French, for search and text."
+    )
+    naf: list[Annotated[str, Field(pattern=NAF_PATTERN)]] = Field(
+        default=[], description="Typical NAF rev. 2 codes of its member companies."
+    )
+    website: WebAddress | None = Field(default=None, description="Its web site.")
+    website_verified: bool = Field(
+        default=False,
+        description="True when a page of the cluster or the press confirms the "
+        "web site's domain.",
+    )
+    founded: int | None = Field(
+        default=None,
+        ge=1800,
+        le=2100,
+        description="Year first labelled, or of the merger that made it.",
+    )
+    members: Members | None = Field(
+        default=None, description="Member count, with its date and source."
+    )
+    member_types: list[MemberType] | None = Field(
+        default=None,
+        description="Kinds of members it admits, from its own pages; null when "
+        "unknown.",
+    )
+    services: list[Service] | None = Field(
+        default=None,
+        description="What it offers its members, from its own pages; null when "
+        "unknown.",
+    )
+    programmes: StrList = Field(
+        default=[], description="Funding programmes it takes part in."
+    )
+    confidence: Confidence | None = Field(
+        default=None, description="How sure the record's facts are overall."
+    )
+    notes: Text | None = Field(
+        default=None, description="Caveats, and what stays unconfirmed."
+    )
+    description: Text | None = Field(default=None, description="A short profile.")
+    sources: StrList = Field(
+        min_length=1, description="Web addresses of the sources of the record."
+    )
+    last_verified: dt.date = Field(
+        description="When the record's facts were last checked against sources."
+    )
 
     @field_validator("naf", mode="before")
     @classmethod

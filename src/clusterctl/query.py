@@ -11,15 +11,18 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .labels import STATUS_GROUPS
 from .text import normalize
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from .dataset import ClusterRecord as Cluster
     from .dataset import Dataset
     from .geography import Place
 
-STATUSES = ("active", "probation", "merged", "unconfirmed")
-STATUS_GROUPS = {"current": ("active", "probation", "unconfirmed"), "all": STATUSES}
+#: The default: every cluster whose label is not merged, current or doubtful.
+LABELLED = STATUS_GROUPS["labelled"]
 MEMBER_TYPES = ("startup", "sme", "midcap", "large", "research", "academic", "public")
 
 
@@ -33,7 +36,7 @@ class Filters:
         cities: set[str] | None = None,  # normalised
         keywords: list[str] | None = None,  # normalised
         member_types: set[str] | None = None,
-        statuses: set[str] | None = None,
+        statuses: frozenset[str] | None = None,  # label states on the date
         near: Place | None = None,
         radius_km: float | None = None,
     ) -> None:
@@ -42,9 +45,7 @@ class Filters:
         self.cities = cities or set()
         self.keywords = keywords or []
         self.member_types = member_types or set()
-        self.statuses = (
-            statuses if statuses is not None else set(STATUS_GROUPS["current"])
-        )
+        self.statuses = statuses if statuses is not None else LABELLED
         self.near = near
         self.radius_km = radius_km
 
@@ -108,15 +109,6 @@ def resolve_choice(
     return out
 
 
-def resolve_statuses(values: Sequence[str]) -> set[str]:
-    if not values:
-        return set(STATUS_GROUPS["current"])
-    out: set[str] = set()
-    for value in resolve_choice("status", values, (*STATUSES, *STATUS_GROUPS)):
-        out |= set(STATUS_GROUPS.get(value, (value,)))
-    return out
-
-
 def resolve_cities(dataset: Dataset, values: Sequence[str]) -> set[str]:
     """HQ cities; a real commune with no cluster HQ is fine (it filters to nothing),
     anything else is an error naming the closest HQ cities."""
@@ -136,9 +128,11 @@ def resolve_cities(dataset: Dataset, values: Sequence[str]) -> set[str]:
     return out
 
 
-def keep(cluster: Cluster, f: Filters, member_types: Sequence[str]) -> bool:
-    """Does `cluster` pass every filter?"""
-    if cluster.status not in f.statuses:
+def keep(
+    cluster: Cluster, f: Filters, member_types: Sequence[str], label_status: str
+) -> bool:
+    """Does `cluster` pass every filter? (`label_status`: its label on the date.)"""
+    if label_status not in f.statuses:
         return False
     if f.sectors and not f.sectors.intersection(cluster.sectors):
         return False
@@ -164,11 +158,18 @@ def distance_to(cluster: Cluster, place: Place) -> float | None:
     return round(distance_km(place.lat, place.lon, cluster.hq.lat, cluster.hq.lon), 1)
 
 
-def filter_clusters(dataset: Dataset, f: Filters) -> list[tuple[Cluster, float | None]]:
-    """Clusters passing the filters, with their distance to `f.near` if given."""
+def filter_clusters(
+    dataset: Dataset, f: Filters, on: dt.date | None = None
+) -> list[tuple[Cluster, float | None]]:
+    """Clusters passing the filters on date `on` (default today), with their
+    distance to `f.near` if given."""
+    from .labels import dataset_labels
+
+    labels = dataset_labels(dataset, on)
     out = []
     for cluster in dataset.clusters:
-        if not keep(cluster, f, dataset.member_types(cluster)):
+        status = labels[cluster.id].status
+        if not keep(cluster, f, dataset.member_types(cluster), status):
             continue
         distance = distance_to(cluster, f.near) if f.near else None
         if f.radius_km is not None and (distance is None or distance > f.radius_km):

@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 
 
 def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]:
+    """Every other cluster that is not merged, with something in common, best
+    first; each with its label on today's date (`label_status`, `label_note`)."""
     from . import geography
+    from .labels import dataset_labels
     from .taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
+    labels = dataset_labels(dataset)
     mine = set(cluster.sectors)
     mine_wide = (
         set().union(*(taxonomy.descendants(taxonomy.top(s)) for s in mine))
@@ -28,9 +32,10 @@ def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]
         else set()
     )
     keywords = {normalize(k) for k in cluster.keywords}
-    rows = []
-    for other in dataset.current():
-        if other.id == cluster.id:
+    rows: list[dict[str, Any]] = []
+    for other in dataset.clusters:
+        label = labels[other.id]
+        if other.id == cluster.id or label.status == "merged":
             continue
         shared = sorted(mine.intersection(other.sectors))
         near = sorted(mine_wide.intersection(other.sectors) - set(shared))
@@ -62,6 +67,8 @@ def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]
                 "region_relation": relation,
                 "distance_km": round(km, 1),
                 "regions": list(other.regions),
+                "label_status": label.status,
+                "label_note": label.note,
             }
         )
     rows.sort(key=lambda r: (-r["score"], r["id"]))

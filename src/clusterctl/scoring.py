@@ -65,19 +65,21 @@ def position_weight(index: int) -> float:
 POSITION_WEIGHTS = [position_weight(i) for i in range(64)]
 
 
-def relation(
-    taxonomy: Taxonomy, company_sector: str, cluster_sector: str
-) -> str | None:
-    """How a company's sector stands to a cluster's: same, child (under it),
-    parent, sibling (same parent), cousin (same top sector) or None."""
-    return taxonomy.relation(company_sector, cluster_sector)
-
-
 @dataclass
 class Criterion:
+    """One criterion's value for a company and a cluster.
+
+    `used` is False when the company gave nothing for it (it then scores 0 for
+    every cluster). `shared` (member_type only) is True when nothing the
+    company gave can be judged against what the cluster's record says (its
+    member types or services are not known, or the company gave neither size
+    nor needs): the criterion neither scores nor explains, and its weight is
+    shared out over the other criteria for that cluster."""
+
     used: bool
     score: float = 0.0
     matched: list[dict[str, Any]] = field(default_factory=list)
+    shared: bool = False
 
 
 @dataclass
@@ -91,8 +93,9 @@ class ClusterProfile:
     lat: float
     lon: float
     city: str
-    member_types: frozenset[str]
-    services: frozenset[str]
+    #: None when the record does not say (unknown, not "none")
+    member_types: frozenset[str] | None
+    services: frozenset[str] | None
     #: text token -> weight (keywords 1, description 0.6, sector vocabulary 0.5)
     bag: dict[str, float]
     #: every region -> "same", "bordering" or "other" for this cluster
@@ -142,7 +145,7 @@ def score_sector(
         return Criterion(False)
     miss = 1.0
     top = 0.0
-    matched = []
+    matched: list[dict[str, Any]] = []
     for sid in sorted(evidence):
         weight, source, term = evidence[sid]
         best, best_rel, best_c = cluster.best_sector(taxonomy, sid)
@@ -225,7 +228,7 @@ def score_text(
     if not tokens:
         return Criterion(False)
     mass = 0.0
-    matched = []
+    matched: list[dict[str, Any]] = []
     for token in sorted(tokens):
         cw = cluster.bag.get(token)
         if cw:
@@ -307,23 +310,51 @@ def score_geo(
 def score_member(
     size: str | None, looking_for: Sequence[str], cluster: ClusterProfile
 ) -> Criterion:
-    """Mean of: the company's kind among the cluster's member types, and the share
-    of what it is looking for that the cluster offers."""
+    """Mean of the parts both sides can speak to: the company's kind among the
+    cluster's member types (when the company gives its `size` and the cluster's
+    record its member types), and the share of what the company is looking for
+    that the cluster offers (when both are given). With no such part the
+    criterion is `shared`: it neither scores nor explains, and its weight goes
+    to the other criteria. So a cluster whose services are unknown scores the
+    same whatever the company is looking for."""
     parts = []
     matched: list[dict[str, Any]] = []
-    if size:
+    if size and cluster.member_types is not None:
         ok = size in cluster.member_types
         parts.append(1.0 if ok else 0.0)
         matched.append({"size": size, "admitted": ok})
-    if looking_for:
+    if looking_for and cluster.services is not None:
         offered = [w for w in looking_for if w in cluster.services]
         parts.append(len(offered) / len(looking_for))
         matched.append({"looking_for": list(looking_for), "offered": offered})
     if not parts:
-        return Criterion(False)
+        return Criterion(False, shared=True)
     return Criterion(True, sum(parts) / len(parts), matched)
 
 
+#: The criteria whose weight takes a share of `member_type`'s when it is shared.
+OTHERS = tuple(name for name in CRITERIA if name != "member_type")
+
+
+def effective_weights(weights: Mapping[str, float], shared: bool) -> dict[str, float]:
+    """The weights a cluster is scored with: the given ones, or, when the
+    member_type criterion is shared out, the others scaled to sum to 1."""
+    if not shared:
+        return {name: weights[name] for name in CRITERIA}
+    rest = sum(weights[name] for name in OTHERS)
+    out = {name: (weights[name] / rest if rest > 0 else 0.0) for name in OTHERS}
+    out["member_type"] = 0.0
+    return out
+
+
 def total(criteria: Mapping[str, Criterion], weights: Mapping[str, float]) -> float:
-    """The 0-100 score: 100 x sum of weight x criterion (unused criteria add 0)."""
+    """The 0-100 score: 100 x sum of weight x criterion (unused criteria add 0).
+    When member_type is shared, 100 x (sum over the other criteria) / (their
+    weights' sum). The batch path computes the same operations in bulk."""
+    if criteria["member_type"].shared:
+        rest = sum(weights[name] for name in OTHERS)
+        if rest <= 0:
+            return 0.0
+        part = sum(weights[name] * criteria[name].score for name in OTHERS)
+        return 100.0 * (part / rest)
     return 100.0 * sum(weights[name] * criteria[name].score for name in CRITERIA)

@@ -81,7 +81,8 @@ class SearchIndex:
         taxonomy = load_taxonomy()
         owners: dict[tuple[str, str], list[str]] = {}  # (field, text) -> cluster ids
         for c in dataset.clusters:
-            texts = [("name", n) for n in (c.name, c.id, *c.aliases, *c.former_names)]
+            names = (c.name, c.id, *c.aliases, *c.former_names, *c.absorbed)
+            texts = [("name", n) for n in names]
             for sid in c.sectors:
                 sector = taxonomy.sectors.get(sid)
                 names = (*sector_names(sector), *sector.words) if sector else (sid,)

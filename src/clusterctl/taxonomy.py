@@ -331,7 +331,10 @@ def load_taxonomy() -> Taxonomy:
     from .cache import cached
 
     path = str(data_file("sectors.yaml"))
-    data = cached(path, "taxonomy", lambda: _read(path))
+    return cached(path, "taxonomy", lambda: _read(path), _from_json)
+
+
+def _from_json(data: dict[str, Any]) -> Taxonomy:
     sectors = {s["id"]: _sector(s) for s in data["sectors"]}
     terms = {k: tuple(v) for k, v in data["terms"].items()}
     names = {k: tuple(v) for k, v in data["names"].items()}

@@ -161,8 +161,19 @@ def check_document(text: str, label: str) -> None:
 
 
 def parse(text: str, label: str) -> Any:
-    """Parse YAML (JSON is YAML) with the strict safe loader, refusing alias
-    bombs and documents with too many values."""
+    """Parse YAML with the strict safe loader, refusing alias bombs and
+    documents with too many values; a JSON document is read as JSON.
+
+    JSON is nearly YAML, but not quite: `json.dumps` writes characters outside
+    the Basic Multilingual Plane as surrogate-pair escapes (`\\ud83d\\ude00`),
+    which YAML refuses. A document that starts like JSON is therefore tried
+    as JSON first; a `.json` file that is not valid JSON is reported as JSON."""
+    if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        found, data = _parse_json(text, label)
+        if found:
+            _check_depth(data, label)
+            return data
+        text = _joined_surrogates(text)
     import yaml
 
     check_document(text, label)
@@ -174,6 +185,80 @@ def parse(text: str, label: str) -> Any:
         raise DataFileError(f"{label}: document nested too deeply") from None
     _check_depth(data, label)
     return data
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object with a key twice is refused, as in YAML files."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _parse_json(text: str, label: str) -> tuple[bool, Any]:
+    """(True, data) for a JSON document; (False, None) when the text is not JSON
+    and may still be YAML (flow style), unless the file says it is JSON, or has
+    a duplicate key (which the YAML reader reports with its line)."""
+    import json
+
+    is_json = label.lower().endswith((".json", ".geojson"))
+    try:
+        data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique_keys)
+    except _DuplicateKey:
+        return False, None  # YAML reports it with its line
+    except json.JSONDecodeError as exc:
+        if is_json:
+            raise DataFileError(
+                f"{label}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})"
+            ) from None
+        return False, None
+    except RecursionError:
+        raise DataFileError(f"{label}: document nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise DataFileError(f"{label}: invalid JSON: {exc}") from None
+    _check_text(data, label)
+    return True, data
+
+
+def _check_text(data: Any, label: str) -> None:
+    """Refuse lone surrogates (`\\ud83d` without its pair): they are not
+    characters and cannot be written to any output."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise DataFileError(
+                    f"{label}: invalid JSON: a \\u escape is half of a "
+                    f"surrogate pair in {node[:40]!r}"
+                ) from None
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _joined_surrogates(text: str) -> str:
+    """`text` with JSON surrogate-pair escapes written as the characters they
+    stand for (same lines), so that YAML can map a JSON document's lines."""
+    import re
+
+    pattern = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.I)
+
+    def join(found: re.Match[str]) -> str:
+        high, low = int(found.group(1), 16), int(found.group(2), 16)
+        return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+    return pattern.sub(join, text)
 
 
 def _count_nodes(text: str, label: str) -> None:
@@ -265,10 +350,12 @@ class LineFinder:
             import yaml
 
             self._composed = True
-            try:
-                self._root = yaml.compose(self._text, Loader=_loader_class())
-            except (yaml.YAMLError, RecursionError):
-                self._root = None
+            for text in (self._text, _joined_surrogates(self._text)):
+                try:
+                    self._root = yaml.compose(text, Loader=_loader_class())
+                    break
+                except (yaml.YAMLError, RecursionError):
+                    self._root = None
         return self._root
 
     def __call__(self, loc: Sequence[str | int]) -> int | None:

@@ -11,10 +11,13 @@ Help text is plain (`rich_markup_mode=None`): Rich would otherwise eat
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import signal
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -47,6 +50,13 @@ def _remember_data(ctx: typer.Context, value: str | None) -> str | None:
     return value
 
 
+def _remember_safe(value: bool) -> bool:
+    """Writers (and batch workers) read the choice from the environment."""
+    if value:
+        os.environ["CLUSTERCTL_SPREADSHEET_SAFE"] = "1"
+    return value
+
+
 def _version(ctx: typer.Context, value: bool) -> None:
     if not value:
         return
@@ -61,7 +71,9 @@ def _version(ctx: typer.Context, value: bool) -> None:
         tool = "unknown"
     path = default_path(ctx.meta.get("data"))
     data_version, data_date = dataset_header(path)
-    print(f"clusterctl {tool} (dataset {data_version}, {data_date})")
+    from clusterctl.formats import printable
+
+    print(printable(f"clusterctl {tool} (dataset {data_version}, {data_date})"))
     raise typer.Exit(ExitCode.OK)
 
 
@@ -82,6 +94,16 @@ def _main(
             callback=_remember_data,
         ),
     ] = None,
+    spreadsheet_safe: Annotated[
+        bool,
+        typer.Option(
+            "--spreadsheet-safe",
+            envvar="CLUSTERCTL_SPREADSHEET_SAFE",
+            help="In csv and tsv output, prefix with ' every cell a spreadsheet "
+            "would run as a formula (starting with =, +, -, @).",
+            callback=_remember_safe,
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -105,18 +127,83 @@ def _interrupted(signum: int, frame: object) -> None:
     raise SystemExit(ExitCode.INTERRUPTED)
 
 
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream that was closed when the program started:
+    using it is an error the user is told about, not an `AttributeError` on
+    `None`."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _fail(self, *args: object) -> NoReturn:
+        raise OSError(errno.EBADF, f"standard {self._name} is closed")
+
+    read = readline = write = fileno = _fail
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+    def isatty(self) -> bool:
+        return False
+
+    def readable(self) -> bool:
+        return self._name == "input"
+
+    def writable(self) -> bool:
+        return self._name == "output"
+
+
+def _guard_streams() -> None:
+    """Keep file descriptors 0-2 taken (a file opened later must never land on
+    them), stand in for closed stdin and stdout, and silence a closed stderr."""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        with contextlib.suppress(OSError):
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free descriptor
+        if name == "stderr":
+            sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        else:
+            setattr(sys, name, _ClosedStream("input" if fd == 0 else "output"))
+
+
+def _output_failed(exc: OSError) -> int:
+    """Report a failed write (a full disk, a closed stdout) as one line; the
+    unwritten rest goes to /dev/null so that exiting does not fail again."""
+    if exc.errno == errno.EPIPE:
+        code = ExitCode.NO_RESULT  # pragma: no cover - only without SIGPIPE
+    else:
+        what = exc.strerror or str(exc)
+        where = f"{exc.filename}: " if exc.filename else "cannot write output: "
+        print(f"clusterctl: error: {where}{what}", file=sys.stderr)
+        code = ExitCode.USAGE
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return code
+
+
 def main() -> None:
-    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C."""
+    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C, one line and
+    exit 2 when the output cannot be written."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGINT, _interrupted)
+    _guard_streams()
+    code: int | str | None = ExitCode.OK
     try:
         app()
-    except BrokenPipeError:  # pragma: no cover - only without SIGPIPE
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitCode.NO_RESULT)
+    except SystemExit as exc:
+        code = exc.code
+    except OSError as exc:
+        code = _output_failed(exc)
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        code = _output_failed(exc)
+    sys.exit(code)
 
 
 # Commands register themselves on `app` when their modules are imported.
-from . import browse, checks, matchcmd  # noqa: E402, F401
+from . import browse, checks, mapcmd, matchcmd  # noqa: E402, F401

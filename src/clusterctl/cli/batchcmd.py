@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -182,8 +183,9 @@ class _Writer:
         self.cluster_cells = [(c.id, c.name) for c in clusters]
         self.json_statics = [
             f'"id": {to_json(c.id)}, "name": {to_json(c.name)}, '
-            f'"status": {to_json(c.status)}'
-            for c in clusters
+            f'"status": {to_json(c.status)}, "label_status": {to_json(x.status)}, '
+            f'"label_note": {to_json(x.note)}'
+            for c, x in zip(clusters, bm.m.labels, strict=True)
         ]
         self.weights_r = {n: round(w, 4) for n, w in bm.m.weights.items()}
         self.cluster_text = {
@@ -251,12 +253,12 @@ class _Writer:
         cells are quoted once; only the company's own values are checked."""
         import numpy as np
 
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import sector_eligible
 
         sep = "," if self.fmt is OutputFormat.csv else "\t"
         quote = _csv_cell if sep == "," else _tsv_cell
         crit = block.criteria
-        eligible = (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
+        eligible = sector_eligible(crit["sector"], crit["naf"])
         eligible_s = np.where(eligible, "true", "false").tolist()
         order = block.order.tolist()
         scores = block.score.tolist()
@@ -294,10 +296,10 @@ class _Writer:
         values prepared in bulk with numpy (the hot path of batch matching)."""
         import numpy as np
 
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import sector_eligible
 
         crit = block.criteria
-        eligible = (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
+        eligible = sector_eligible(crit["sector"], crit["naf"])
         eligible_s = np.where(eligible, "true", "false").tolist()
         order = block.order.tolist()
         scores = block.score.tolist()
@@ -391,6 +393,7 @@ class _Writer:
         """The JSON text of a record with light matches, written directly: the
         same keys and values as `_light` and json.dumps, several times faster."""
         from clusterctl.matching import company_record
+        from clusterctl.reasons import location_eligible
 
         prep = self._prepared(block)
         cells = self.bm.tables["geo"].extra[block.idx[i][2]]
@@ -404,13 +407,14 @@ class _Writer:
                 break
             if cells:
                 km, rel = cells.km(k) or "null", cells.names[k]
-                located = "true" if rel in ("same", "bordering") else "false"
+                located = "true" if location_eligible(rel) else "false"
                 rel = f'"{rel}"'
             else:
                 km, rel, located = "null", "null", "null"
             sector = ("true" if sector_ok[r] else "false") if has_sector else "null"
+            weight = weights if prep["weight"] is None else _at(prep["weight"], i, r)
             breakdown = ", ".join(
-                f'"{n}": {{"score": {crit[n][i][r]!r}, "weight": {weights[n]!r}, '
+                f'"{n}": {{"score": {crit[n][i][r]!r}, "weight": {weight[n]!r}, '
                 f'"contribution": {contrib[n][i][r]!r}}}'
                 for n in CRITERIA
             )
@@ -430,29 +434,32 @@ class _Writer:
     def _prepared(self, block: Any) -> dict[str, Any]:
         """Per block: rounded scores and contributions for every row, in bulk."""
 
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import sector_eligible
 
         if getattr(block, "prepared", None) is None:
             crit = block.criteria
             weights = self.bm.m.weights
+            used = _used_weights(weights, block.shared)
             block.prepared = {
                 "order": block.order.tolist(),
                 "raw": block.score.tolist(),
                 "score": _round(block.score, 2),
                 "crit": {n: _round(crit[n], 4) for n in CRITERIA},
-                "contrib": {n: _round(100 * weights[n] * crit[n], 2) for n in CRITERIA},
-                "sector_ok": (
-                    (crit["sector"] >= SECTOR_ELIGIBLE) | (crit["naf"] >= NAF_ELIGIBLE)
-                ).tolist(),
+                "contrib": {n: _round(100 * used[n] * crit[n], 2) for n in CRITERIA},
+                "weight": None
+                if block.shared is None
+                else {n: _round(used[n], 4) for n in CRITERIA},
+                "sector_ok": sector_eligible(crit["sector"], crit["naf"]).tolist(),
             }
         return block.prepared
 
     def _light(self, block: Any, i: int) -> list[dict[str, Any]]:
         """Matches with the full numeric breakdown, straight from the scores."""
-        from clusterctl.matching import NAF_ELIGIBLE, SECTOR_ELIGIBLE
+        from clusterctl.reasons import location_eligible, sector_eligible
+        from clusterctl.scoring import effective_weights
 
         weights = self.bm.m.weights
-        clusters = self.bm.m.clusters
+        clusters, labels = self.bm.m.clusters, self.bm.m.labels
         cells = self.bm.tables["geo"].extra[block.idx[i][2]]
         crit = {n: block.criteria[n][i].tolist() for n in CRITERIA}
         out = []
@@ -462,19 +469,21 @@ class _Writer:
                 break
             rel = cells.names[k] if cells else ""
             values = {n: crit[n][r] for n in CRITERIA}
-            sector_ok = (
-                values["sector"] >= SECTOR_ELIGIBLE or values["naf"] >= NAF_ELIGIBLE
-            )
+            sector_ok = sector_eligible(values["sector"], values["naf"])
+            shared = block.shared is not None and bool(block.shared[i][r])
+            used = effective_weights(weights, shared)
             out.append(
                 {
                     "rank": r + 1,
                     "id": clusters[k].id,
                     "name": clusters[k].name,
                     "status": clusters[k].status,
+                    "label_status": labels[k].status,
+                    "label_note": labels[k].note,
                     "score": round(score, 2),
                     "eligibility": {
                         "sector": sector_ok if block.has_sector[i] else None,
-                        "location": rel in ("same", "bordering") if rel else None,
+                        "location": location_eligible(rel or None),
                     },
                     "distance_km": float(cells.km(k))
                     if cells and cells.km(k)
@@ -483,8 +492,8 @@ class _Writer:
                     "breakdown": {
                         n: {
                             "score": round(v, 4),
-                            "weight": round(weights[n], 4),
-                            "contribution": round(100 * weights[n] * v, 2),
+                            "weight": round(used[n], 4),
+                            "contribution": round(100 * used[n] * v, 2),
                         }
                         for n, v in values.items()
                     },
@@ -498,6 +507,24 @@ class _Writer:
             self.out.write("[]\n" if self.count == 0 else "]\n")
         elif self.fmt is OutputFormat.table:
             self._flush_table()
+
+
+def _used_weights(weights: Mapping[str, float], shared: Any) -> dict[str, Any]:
+    """Per criterion, the weight each (row, rank) was scored with, as
+    `scoring.effective_weights` gives it: the matcher's, or, where member_type
+    is shared out, 0 for it and the others' share of it."""
+    if shared is None:
+        return dict(weights)
+    import numpy as np
+
+    from clusterctl.scoring import effective_weights
+
+    spread = effective_weights(weights, True)
+    return {n: np.where(shared, spread[n], weights[n]) for n in CRITERIA}
+
+
+def _at(table: Mapping[str, list[list[float]]], i: int, r: int) -> dict[str, float]:
+    return {n: values[i][r] for n, values in table.items()}
 
 
 def _round(values: Any, digits: int) -> list[list[float]]:

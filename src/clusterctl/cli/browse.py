@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -18,82 +19,38 @@ from .common import (
     NoHeaderOption,
     columns_for,
     complete_cluster,
-    complete_region,
-    complete_sector,
     emit,
     get_dataset,
     no_result,
     note,
     user_errors,
+    warn,
 )
-
-Repeat = list[str] | None
+from .filteropts import (
+    CityFilter,
+    KeywordFilter,
+    MemberTypeFilter,
+    NearFilter,
+    RadiusFilter,
+    RegionFilter,
+    SectorFilter,
+    StatusFilter,
+    resolve_filters,
+)
 
 
 @app.command("list")
 @user_errors
 def list_clusters(
     ctx: typer.Context,
-    sector: Annotated[
-        Repeat,
-        typer.Option(
-            "--sector",
-            "-s",
-            autocompletion=complete_sector,
-            help="Sector id or word, English or French (repeatable; "
-            "a parent includes its children).",
-        ),
-    ] = None,
-    region: Annotated[
-        Repeat,
-        typer.Option(
-            "--region",
-            "-r",
-            autocompletion=complete_region,
-            help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
-        ),
-    ] = None,
-    city: Annotated[
-        Repeat, typer.Option("--city", help="HQ city (repeatable).")
-    ] = None,
-    keyword: Annotated[
-        Repeat,
-        typer.Option("--keyword", "-k", help="Keyword of the cluster (repeatable)."),
-    ] = None,
-    member_type: Annotated[
-        Repeat,
-        typer.Option(
-            "--member-type",
-            help="startup, sme, midcap, large, research, academic, "
-            "public (repeatable).",
-        ),
-    ] = None,
-    status: Annotated[
-        Repeat,
-        typer.Option(
-            "--status",
-            help="active, probation, unconfirmed, merged, current "
-            "(default) or all (repeatable).",
-        ),
-    ] = None,
-    near: Annotated[
-        str | None,
-        typer.Option(
-            "--near",
-            metavar="PLACE",
-            help="Commune, postal code, département or region: adds "
-            "distance_km and sorts by it.",
-        ),
-    ] = None,
-    radius: Annotated[
-        float | None,
-        typer.Option(
-            "--radius",
-            metavar="KM",
-            min=0,
-            help="With --near, keep clusters whose HQ is within KM.",
-        ),
-    ] = None,
+    sector: SectorFilter = None,
+    region: RegionFilter = None,
+    city: CityFilter = None,
+    keyword: KeywordFilter = None,
+    member_type: MemberTypeFilter = None,
+    status: StatusFilter = None,
+    near: NearFilter = None,
+    radius: RadiusFilter = None,
     sort: Annotated[
         str | None,
         typer.Option(
@@ -116,36 +73,33 @@ def list_clusters(
     Example: clusterctl list --sector biotech --region "Auvergne-Rhône-Alpes"
     """
     from clusterctl import query
-    from clusterctl.records import SUMMARY_COLUMNS, cluster_record, valid_fields
+    from clusterctl.labels import LABEL_FIELDS, dataset_labels
+    from clusterctl.records import valid_fields
 
     dataset = get_dataset(ctx, data)
-    filters = query.Filters(
-        sectors=query.resolve_sectors(sector or []),
-        regions=query.resolve_regions(region or []),
-        cities=query.resolve_cities(dataset, city or []),
-        keywords=[k for k in (_norm(k) for k in keyword or []) if k],
-        member_types=query.resolve_choice(
-            "member type", member_type or [], query.MEMBER_TYPES
-        ),
-        statuses=query.resolve_statuses(status or []),
-        near=_place(near) if near else None,
-        radius_km=radius,
-    )
-    if radius is not None and near is None:
-        raise UsageError("--radius needs --near PLACE")
+    filters = resolve_filters(
+        dataset, sector=sector, region=region, city=city, keyword=keyword,
+        member_type=member_type, status=status, near=near, radius=radius,
+    )  # fmt: skip
+    labels = dataset_labels(dataset)
     found = query.filter_clusters(dataset, filters)
+    if member_type:
+        _note_unknown_member_types(dataset, labels, filters.statuses)
     extra = ("distance_km",) if near else ()
     rows = []
     for cluster, distance in found:
-        row = cluster_record(dataset, cluster)
+        row = labelled_record(dataset, cluster, labels[cluster.id])
         if near:
             row["distance_km"] = distance
         rows.append(row)
-    valid = valid_fields(extra)
+    valid = valid_fields((*LABEL_FIELDS, *extra))
     rows = _sorted(rows, sort, valid, default="distance_km" if near else None)
     if limit:
         rows = rows[:limit]
-    summary = (*SUMMARY_COLUMNS, *extra)
+    summary = (*_summary_columns(fmt), *extra)
+    if "label" in summary:
+        for row in rows:
+            row["label"] = _marker(row["label_status"], row["label_note"])
     emit(
         rows,
         fmt,
@@ -156,23 +110,62 @@ def list_clusters(
         no_result("no cluster matches these filters")
 
 
+def labelled_record(dataset: Any, cluster: Any, label: Any) -> dict[str, Any]:
+    from clusterctl.labels import with_label
+    from clusterctl.records import cluster_record
+
+    return with_label(cluster_record(dataset, cluster), label)
+
+
+def _summary_columns(fmt: OutputFormat) -> tuple[str, ...]:
+    """Default columns: a marker for tables, the label's state and note for
+    TSV and CSV."""
+    from clusterctl.formats import resolve_format
+    from clusterctl.labels import LABEL_FIELDS
+    from clusterctl.records import SUMMARY_COLUMNS
+
+    columns = list(SUMMARY_COLUMNS)
+    at = columns.index("status")
+    if resolve_format(fmt, sys.stdout) is OutputFormat.table:
+        columns[at] = "label"
+    else:
+        columns[at + 1 : at + 1] = LABEL_FIELDS
+    return tuple(columns)
+
+
+def _marker(state: str, note: str) -> str:
+    """A table's label cell: the state, flagged when doubtful, with its date."""
+    from clusterctl.labels import DOUBTFUL
+
+    if state in DOUBTFUL:
+        since = note.rsplit(" since ", 1)[-1][:10] if " since " in note else ""
+        return f"! {state} {since}".rstrip()
+    return state
+
+
+def _note_unknown_member_types(
+    dataset: Any, labels: Mapping[str, Any], wanted: frozenset[str]
+) -> None:
+    """`--member-type` keeps the clusters known to admit that type: say how
+    many were left out because their record does not say."""
+    from clusterctl.matching import known_lists
+
+    unknown = sum(
+        1
+        for c in dataset.clusters
+        if labels[c.id].status in wanted and known_lists(dataset, c)[0] is None
+    )
+    if unknown:
+        note(
+            f"{unknown} clusters do not record the types of members they admit "
+            "and are left out by --member-type"
+        )
+
+
 def _norm(text: str) -> str:
     from clusterctl.text import normalize
 
     return normalize(text)
-
-
-def _place(text: str) -> Any:
-    from clusterctl import geography
-
-    place = geography.resolve_place(text)
-    if place is None or place.lat is None:
-        raise UsageError(
-            f"cannot place '{text}' (try a commune, postal code, département or region)"
-        )
-    if place.note:
-        note(place.note)
-    return place
 
 
 def _sorted(
@@ -231,8 +224,15 @@ def show(
 
     Example: clusterctl show lyonbiopole
     """
-    from clusterctl.formats import parse_fields, select, write_object
-    from clusterctl.records import cluster_record, valid_fields
+    from clusterctl.dataset import today
+    from clusterctl.formats import (
+        parse_fields,
+        resolve_format,
+        select,
+        write_object,
+    )
+    from clusterctl.labels import LABEL_FIELDS, cluster_label, programme_of
+    from clusterctl.records import valid_fields
     from clusterctl.search import find_clusters
 
     dataset = get_dataset(ctx, data)
@@ -248,9 +248,41 @@ def show(
             f"{successor.name if successor else cluster.successor}; "
             f"see 'clusterctl show {cluster.successor}'"
         )
-    record = cluster_record(dataset, cluster)
-    chosen = parse_fields(fields, valid_fields())
-    write_object(select(record, chosen) if chosen else record, fmt, sys.stdout)
+    label = cluster_label(cluster, today(), programme_of(dataset.info))
+    record = labelled_record(dataset, cluster, label)
+    taken_over = _absorbed_by_name(record, name)
+    if taken_over:
+        year = f" in {taken_over['year']}" if taken_over.get("year") else ""
+        note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
+    chosen = parse_fields(fields, valid_fields(LABEL_FIELDS))
+    shown = select(record, chosen) if chosen else record
+    if resolve_format(fmt, sys.stdout) is OutputFormat.table:
+        shown = _readable_provenance(shown)
+    write_object(shown, fmt, sys.stdout)
+
+
+def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The absorbed organisation `name` designates, when it names none of the
+    cluster's own names."""
+    key = _norm(name)
+    own = [record["id"], record["name"], *record["aliases"], *record["former_names"]]
+    if key in {_norm(n) for n in own}:
+        return None
+    return next((a for a in record["absorbed"] if _norm(a["name"]) == key), None)
+
+
+def _readable_provenance(record: dict[str, Any]) -> dict[str, Any]:
+    """For the terminal panel: each absorbed organisation as one line of text
+    ("Opticsvalley (2019) <source>") rather than a JSON object."""
+    absorbed = record.get("absorbed")
+    if not absorbed:
+        return record
+    lines = []
+    for item in absorbed:
+        year = f" ({item['year']})" if item.get("year") else ""
+        source = f" {item['source']}" if item.get("source") else ""
+        lines.append(f"{item['name']}{year}{source}")
+    return {**record, "absorbed": lines}
 
 
 @app.command()
@@ -399,7 +431,7 @@ def naf(
         no_result(f"no cluster fits NAF {entry.code}")
 
 
-def _naf_fits(code: str, prefixes: list[str]) -> bool:
+def _naf_fits(code: str, prefixes: Sequence[str]) -> bool:
     return any(code.startswith(p) or p.startswith(code) for p in prefixes)
 
 
@@ -410,7 +442,8 @@ def info(
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
 ) -> None:
-    """Show the dataset's version, date, counts by status, sources and licences.
+    """Show the dataset's version, date, programme, counts by status, provenance
+    of its facts (dated and sourced), sources and licences.
 
     Example: clusterctl info --format json
     """
@@ -429,14 +462,73 @@ def info(
         "licence": dataset.info.licence,
         "clusters": len(dataset.clusters),
         "by_status": dict(sorted(statuses.items())),
+        **_label_freshness(dataset),
         "last_verified": {
             "oldest": min((c.last_verified for c in dataset.clusters), default=None),
             "newest": max((c.last_verified for c in dataset.clusters), default=None),
         },
         "distinct_sources": len(sources),
+        "programme": dataset.info.programme,
+        "provenance": _provenance(dataset),
         "bundled_data_licences": BUNDLED_LICENCES,
     }
     write_object(record, fmt, sys.stdout)
+
+
+def _provenance(dataset: Any) -> dict[str, Any]:
+    """How well the dataset's facts are dated and sourced."""
+    records = [c.record for c in dataset.clusters]
+    counts = [r["members"] for r in records if (r.get("members") or {}).get("count")]
+    years = [m["as_of"] for m in counts if m.get("as_of")]
+    dated = [r["status_as_of"] for r in records if r.get("status_as_of")]
+    return {
+        "member_counts": len(counts),
+        "member_counts_with_source": sum(1 for m in counts if m.get("source")),
+        "member_counts_as_of": {
+            "oldest": min(years, default=None),
+            "newest": max(years, default=None),
+        },
+        "status_dated": len(dated),
+        "status_as_of": {
+            "oldest": min(dated, default=None),
+            "newest": max(dated, default=None),
+        },
+        "absorbed_organisations": sum(len(r.get("absorbed") or ()) for r in records),
+        "unverified_websites": sum(
+            1 for r in records if r.get("website") and not r.get("website_verified")
+        ),
+        "low_confidence": sorted(
+            r["id"] for r in records if r.get("confidence") == "low"
+        ),
+    }
+
+
+def _label_freshness(dataset: Any) -> dict[str, Any]:
+    """How old the dataset is on today's date and what its labels are then;
+    a warning on stderr when the programme phase it describes has ended."""
+    from clusterctl.dataset import today
+    from clusterctl.labels import LABEL_STATUSES, dataset_labels, phase_notice
+
+    on = today()
+    labels = dataset_labels(dataset, on)
+    counts = {
+        s: sum(1 for x in labels.values() if x.status == s) for s in LABEL_STATUSES
+    }
+    notice = phase_notice(dataset, on)
+    if notice:
+        warn(notice)
+    days = (on - _date(dataset.info.date)).days
+    return {
+        "today": on.isoformat(),
+        "days_since_date": days,
+        "by_label_status": {s: n for s, n in counts.items() if n},
+    }
+
+
+def _date(value: Any) -> Any:
+    from clusterctl.labels import as_date
+
+    return as_date(value)
 
 
 BUNDLED_LICENCES = {

@@ -93,9 +93,14 @@ def schema(
     """
     import json
 
-    from clusterctl.models import Cluster, ClusterFile, Profile
+    from clusterctl.models import Cluster, ClusterFile, Profile, Strict
 
-    model = {"cluster": Cluster, "dataset": ClusterFile, "profile": Profile}[name.value]
+    models: dict[str, type[Strict]] = {
+        "cluster": Cluster,
+        "dataset": ClusterFile,
+        "profile": Profile,
+    }
+    model = models[name.value]
     doc = model.model_json_schema()
     doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     doc.setdefault("title", name.value)

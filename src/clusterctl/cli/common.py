@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from clusterctl.errors import ClusterctlError, DataFileError, ExitCode
-from clusterctl.formats import OutputFormat
+from clusterctl.formats import OutputFormat, printable
 
 if TYPE_CHECKING:
     from clusterctl.dataset import Dataset
@@ -25,11 +25,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def warn(message: str) -> None:
     """A warning on stderr; never changes the exit status."""
-    print(f"clusterctl: warning: {message}", file=sys.stderr)
+    print(f"clusterctl: warning: {printable(message)}", file=sys.stderr)
 
 
 def note(message: str) -> None:
-    print(f"clusterctl: {message}", file=sys.stderr)
+    print(f"clusterctl: {printable(message)}", file=sys.stderr)
 
 
 def user_errors(fn: F) -> F:
@@ -50,9 +50,9 @@ def report(exc: ClusterctlError) -> None:
     problems = exc.problems if isinstance(exc, DataFileError) else []
     if len(problems) > 1:
         for line in problems:
-            print(line, file=sys.stderr)
+            print(printable(line), file=sys.stderr)
     else:
-        print(f"clusterctl: error: {exc}", file=sys.stderr)
+        print(f"clusterctl: error: {printable(str(exc))}", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- completion
@@ -170,5 +170,5 @@ def columns_for(
 
 def no_result(message: str) -> None:
     """Exit 1 after a search, filter or show that found nothing."""
-    print(f"clusterctl: {message}", file=sys.stderr)
+    print(f"clusterctl: {printable(message)}", file=sys.stderr)
     raise typer.Exit(ExitCode.NO_RESULT)

@@ -124,6 +124,23 @@ def match(
             "normalised to sum to 1.",
         ),
     ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="Label states to rank (repeatable): current, probation, lapsed, "
+            "unconfirmed, doubtful, all. Default: every cluster that is not "
+            "merged, doubtful labels flagged.",
+        ),
+    ] = None,
+    current_first: Annotated[
+        bool,
+        typer.Option(
+            "--current-first",
+            help="Rank clusters whose label is current before those whose label "
+            "is doubtful.",
+        ),
+    ] = False,
     input_format: Annotated[
         str | None,
         typer.Option(
@@ -155,6 +172,15 @@ def match(
             "registers over 4 MB; 1: this process only).",
         ),
     ] = 0,
+    map_to: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="FILE",
+            help="Also draw the company and its matches: FILE.svg or FILE.html, "
+            "or '-' to draw the map in the terminal instead of the results.",
+        ),
+    ] = None,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
     no_header: NoHeaderOption = False,
@@ -163,15 +189,31 @@ def match(
 
     Example: clusterctl match company.yaml --top 3 --explain
     """
+    from clusterctl.labels import phase_notice, resolve_statuses
     from clusterctl.matching import Matcher, parse_weights
 
     if (profile is None) == (batch is None):
         raise UsageError("give a PROFILE file, or --batch FILE for a register")
+    statuses = resolve_statuses(status) if status else None
     dataset = get_dataset(ctx, data)
-    matcher = Matcher(dataset, parse_weights(weights), include_merged=False)
+    matcher = Matcher(
+        dataset, parse_weights(weights), statuses=statuses, current_first=current_first
+    )
     if not matcher.clusters:
-        raise NotFoundError(f"{dataset.source}: no current cluster to match against")
+        if not status:
+            raise NotFoundError(
+                f"{dataset.source}: no current cluster to match against"
+            )
+        notice = phase_notice(dataset, matcher.on)
+        raise NotFoundError(
+            f"no cluster's label is {' or '.join(status)} on {matcher.on}"
+            + (f" ({notice})" if notice else "")
+        )
     if batch is not None:
+        if map_to is not None:
+            raise UsageError(
+                "--map draws one company's matches; it cannot be used with --batch"
+            )
         from .batchcmd import run_batch
 
         run_batch(
@@ -201,6 +243,7 @@ def match(
         encoding=encoding,
         fmt=fmt,
         header=not no_header,
+        map_to=map_to,
     )
 
 
@@ -215,6 +258,7 @@ def _match_one(
     encoding: str,
     fmt: OutputFormat,
     header: bool,
+    map_to: str | None = None,
 ) -> None:
     from clusterctl.matching import match_result
     from clusterctl.profiles import read_profile, resolve_profile
@@ -231,9 +275,16 @@ def _match_one(
         selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
         selected = selected[:top]
     result = match_result(matcher, company, selected, explain=explain)
-    from .render import write_match
+    for w in result["warnings"][len(company.warnings) :]:
+        warn(w["text"])  # what matching adds: labels that are not current
+    if map_to is not None:
+        from .mapcmd import draw_match
 
-    write_match(result, fmt, sys.stdout, explain=explain, header=header)
+        draw_match(matcher.dataset, result, map_to, fmt)
+    if map_to != "-":
+        from .render import write_match
+
+        write_match(result, fmt, sys.stdout, explain=explain, header=header)
     if not selected:
         no_result(f"no cluster scores {min_score:g} or more")
 
@@ -248,7 +299,14 @@ def _one_cluster(matcher: Any, name: str, ranked: list[Any]) -> Any:
     for m in ranked:
         if m.cluster.id == target.id:
             return m
-    raise NotFoundError(f"'{target.name}' is not ranked (status {target.status})")
+    from clusterctl.labels import cluster_label
+
+    state = cluster_label(target, matcher.on, matcher.programme)
+    hint = "" if state.status == "merged" else "; try --status all"
+    raise NotFoundError(
+        f"'{target.name}' is not ranked: its label is {state.status} "
+        f"({state.note}){hint}"
+    )
 
 
 @app.command()
@@ -289,11 +347,13 @@ def related(
         "region_relation",
         "distance_km",
         "regions",
+        "label_status",
+        "label_note",
     ]
     emit(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, valid[:7]),
+        columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
         header=not no_header,
     )
     if not rows:

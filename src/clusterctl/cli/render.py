@@ -7,7 +7,7 @@ table with a score bar and the reasons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from clusterctl.formats import (
@@ -28,6 +28,8 @@ MATCH_COLUMNS = (
     "location_eligible",
     "distance_km",
     "region_relation",
+    "label_status",
+    "label_note",
     *(f"{c}_score" for c in CRITERIA),
     "reasons",
 )
@@ -44,6 +46,8 @@ def match_row(match: Mapping[str, Any]) -> dict[str, Any]:
         "location_eligible": match["eligibility"]["location"]["eligible"],
         "distance_km": match["distance_km"],
         "region_relation": match["region_relation"],
+        "label_status": match.get("label_status"),
+        "label_note": match.get("label_note"),
     }
     for name in CRITERIA:
         row[f"{name}_score"] = match["breakdown"][name]["score"]
@@ -80,17 +84,20 @@ def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> N
     company = result["company"]
     title = f"Clusters for {company['name'] or company['siren'] or 'the company'}"
     rows = []
-    for m in result["matches"]:
+    matches = result["matches"]
+    for m, why in zip(matches, table_why(matches, explain=explain), strict=True):
         elig = m["eligibility"]
         flags = "/".join(_flag(elig[k]["eligible"]) for k in ("sector", "location"))
-        reasons = m["reasons"] if explain else m["reasons"][:3]
+        cluster = f"{m['name']} ({m['id']})"
+        if m.get("label_status") not in (None, "current"):
+            cluster += f"\n{_label_marker(m)}"
         rows.append(
             [
                 str(m["rank"]),
                 f"{m['score']:5.1f} {bar(m['score'])}",
-                f"{m['name']} ({m['id']})",
+                cluster,
                 flags,
-                "\n".join(r["text"] for r in reasons),
+                "\n".join(why),
             ]
         )
     write_table(
@@ -118,6 +125,56 @@ def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> N
                 out,
                 title=f"{m['name']}: {m['score']:.1f}",
             )
+
+
+def table_why(
+    matches: Sequence[Mapping[str, Any]], *, explain: bool = False
+) -> list[list[str]]:
+    """The "why" lines of each row of the match table: whether the sector rule
+    is met and by what (or why not), where the company stands to the cluster
+    (distance, region relation; why the location rule is not met), then the
+    reasons that tell this row apart from the others (a reason every row shares
+    says nothing about the choice). `explain` keeps every reason."""
+    common: set[str] = set()
+    if len(matches) > 1:
+        common = set.intersection(*({r["text"] for r in m["reasons"]} for m in matches))
+    out = []
+    for m in matches:
+        elig = m["eligibility"]
+        lines = [elig["sector"]["why"]]
+        if elig["location"]["eligible"] is not None:
+            lines.append(elig["location"]["why"])
+        rest = [r["text"] for r in _other_reasons(m)]
+        if not explain:
+            rest = [text for text in rest if text not in common][:1]
+        out.append(lines + rest)
+    return out
+
+
+def _other_reasons(match: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The reasons the eligibility lines do not already give: the location is
+    always there; so is the sector match that decided (or fell short), and the
+    NAF one when it decided or fell short too."""
+    sector = match["eligibility"]["sector"]
+    covered = {"geo"}
+    if sector["eligible"] is not None:
+        covered.add(sector["criterion"])
+        if not sector["eligible"]:
+            covered |= {"sector", "naf"}
+    out, seen = [], set()
+    for r in match["reasons"]:
+        if r["criterion"] in covered and r["criterion"] not in seen:
+            seen.add(r["criterion"])  # the first of each is the one covered
+            continue
+        if r["criterion"] != "geo":
+            out.append(r)
+    return out
+
+
+def _label_marker(match: Mapping[str, Any]) -> str:
+    state, note = match["label_status"], match.get("label_note") or ""
+    flag = "! " if state in ("lapsed", "unconfirmed") else ""
+    return f"{flag}{state}: {note}" if note else f"{flag}{state}"
 
 
 def _flag(value: bool | None) -> str:

@@ -12,12 +12,13 @@ _POSTAL = re.compile(
 _SHORT_POSTAL = re.compile(r"\s*(\d{4})\s*", re.ASCII)
 
 
-def normalize_postal_code(text: str) -> str | None:
+def normalize_postal_code(text: str | int) -> str | None:
     """The 5-digit postal code at the start of `text`, or None.
 
     `"31 000"`, `"31000 CEDEX 9"`, `"75008 Paris"`, `"F-31000"` -> `"31000"`; a bare
-    4-digit code that lost its leading zero in a spreadsheet (`"6000"`) -> `"06000"`.
-    Codes that cannot be French (`"00100"`, `"96000"`, `"99999"`) -> None. Idempotent.
+    4-digit code that lost its leading zero in a spreadsheet (`"6000"`) -> `"06000"`;
+    a number (`31000`, `6000`) as its digits. Codes that cannot be French (`"00100"`,
+    `"96000"`, `"99999"`) and signed numbers -> None. Idempotent.
     """
     if isinstance(text, int) and not isinstance(text, bool):
         text = str(text)

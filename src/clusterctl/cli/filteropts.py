@@ -1,0 +1,130 @@
+"""The cluster filters shared by `list` and `map`: options and their resolution.
+
+Both commands declare the same options with these `Annotated` types and turn
+them into one `query.Filters` with `resolve_filters()`, so a filter means the
+same thing, and fails with the same message, everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from clusterctl.errors import UsageError
+
+from .common import complete_region, complete_sector, note
+
+if TYPE_CHECKING:
+    from clusterctl.dataset import Dataset
+    from clusterctl.query import Filters
+
+Repeat = list[str] | None
+
+SectorFilter = Annotated[
+    Repeat,
+    typer.Option(
+        "--sector",
+        "-s",
+        autocompletion=complete_sector,
+        help="Sector id or word, English or French (repeatable; "
+        "a parent includes its children).",
+    ),
+]
+RegionFilter = Annotated[
+    Repeat,
+    typer.Option(
+        "--region",
+        "-r",
+        autocompletion=complete_region,
+        help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
+    ),
+]
+CityFilter = Annotated[Repeat, typer.Option("--city", help="HQ city (repeatable).")]
+KeywordFilter = Annotated[
+    Repeat,
+    typer.Option("--keyword", "-k", help="Keyword of the cluster (repeatable)."),
+]
+MemberTypeFilter = Annotated[
+    Repeat,
+    typer.Option(
+        "--member-type",
+        help="startup, sme, midcap, large, research, academic, public (repeatable).",
+    ),
+]
+StatusFilter = Annotated[
+    Repeat,
+    typer.Option(
+        "--status",
+        help="Label on today's date: current (incl. probation within its "
+        "term), probation, lapsed, unconfirmed, doubtful (lapsed or "
+        "unconfirmed), merged, or all (repeatable). Default: every cluster "
+        "that is not merged.",
+    ),
+]
+NearFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--near",
+        metavar="PLACE",
+        help="Commune, postal code, département or region to measure "
+        "distances from (list adds distance_km and sorts by it).",
+    ),
+]
+RadiusFilter = Annotated[
+    float | None,
+    typer.Option(
+        "--radius",
+        metavar="KM",
+        min=0,
+        help="With --near, keep clusters whose HQ is within KM.",
+    ),
+]
+
+
+def resolve_filters(
+    dataset: Dataset,
+    *,
+    sector: Repeat = None,
+    region: Repeat = None,
+    city: Repeat = None,
+    keyword: Repeat = None,
+    member_type: Repeat = None,
+    status: Repeat = None,
+    near: str | None = None,
+    radius: float | None = None,
+) -> Filters:
+    """Every filter value resolved against its vocabulary (UsageError if unknown)."""
+    from clusterctl import query
+    from clusterctl.labels import resolve_statuses
+    from clusterctl.text import normalize
+
+    filters = query.Filters(
+        sectors=query.resolve_sectors(sector or []),
+        regions=query.resolve_regions(region or []),
+        cities=query.resolve_cities(dataset, city or []),
+        keywords=[k for k in (normalize(k) for k in keyword or []) if k],
+        member_types=query.resolve_choice(
+            "member type", member_type or [], query.MEMBER_TYPES
+        ),
+        statuses=resolve_statuses(status) if status else query.LABELLED,
+        near=resolve_near(near) if near else None,
+        radius_km=radius,
+    )
+    if radius is not None and near is None:
+        raise UsageError("--radius needs --near PLACE")
+    return filters
+
+
+def resolve_near(text: str) -> Any:
+    """The `--near` place, with a point (UsageError otherwise)."""
+    from clusterctl import geography
+
+    place = geography.resolve_place(text)
+    if place is None or place.lat is None:
+        raise UsageError(
+            f"cannot place '{text}' (try a commune, postal code, département or region)"
+        )
+    if place.note:
+        note(place.note)
+    return place
