@@ -24,6 +24,7 @@ PLAIN_ENV = {
     "COLUMNS": "100",
     "CLUSTERCTL_DATA": None,
     "CLUSTERCTL_TODAY": "2026-12-06",
+    "CLUSTERCTL_LANG": "en",
 }
 
 
@@ -31,6 +32,8 @@ PLAIN_ENV = {
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read or write the user's cache (subprocesses inherit this)."""
     os.environ["CLUSTERCTL_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    # Tests read English messages unless they choose French themselves.
+    os.environ["CLUSTERCTL_LANG"] = "en"
     os.environ.pop("CLUSTERCTL_DATA", None)
 
 
