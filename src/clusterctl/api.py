@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dataset import Dataset, load_dataset
 from .errors import ProfileError
+from .i18n import _
 
 if TYPE_CHECKING:
     from .matching import Matcher
@@ -134,6 +135,9 @@ def _profile(profile: Mapping[str, Any] | str | Path) -> Any:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ProfileError(
-            f"profile: {where + ': ' if where else ''}{first['msg']}"
-        ) from None
+        if where:
+            message = _("profile: {field}: {error}")
+            raise ProfileError(
+                message.format(field=where, error=first["msg"])
+            ) from None
+        raise ProfileError(_("profile: {error}").format(error=first["msg"])) from None

@@ -137,6 +137,43 @@ def N_(message: str) -> str:
     return message
 
 
+# ------------------------------------------------------------ formats
+def format_date(value: Any) -> str:
+    """A date inside a sentence: `2024-12-31` in English (as in the data), the
+    French way in French (`31/12/2024`). Accepts a date or an ISO string; any
+    other text is returned as it is."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    day = text[:10]
+    if (
+        language() == "fr"
+        and len(day) == 10
+        and day[4] == day[7] == "-"
+        and (day[:4] + day[5:7] + day[8:]).isdigit()
+    ):
+        return f"{day[8:]}/{day[5:7]}/{day[:4]}"
+    return text
+
+
+def format_number(value: int) -> str:
+    """A whole number with its thousands grouped: `1,234` in English, `1 234` in
+    French (a no-break space, so that a number is never split)."""
+    text = f"{value:,}"
+    return text.replace(",", "\u00a0") if language() == "fr" else text
+
+
+def format_decimal(value: float, digits: int | None = 2) -> str:
+    """A decimal number: `0.49` in English, `0,49` in French (`digits=None`:
+    as short as it can be written, `12.5`)."""
+    text = f"{value:g}" if digits is None else f"{value:.{digits}f}"
+    return text.replace(".", ",") if language() == "fr" else text
+
+
+def join_clauses(parts: Any) -> str:
+    """Clauses of one message joined by a semicolon (`a; b` in English, `a ; b`
+    in French)."""
+    return pgettext("between clauses", "; ").join(parts)
+
+
 # ------------------------------------------------------------ .po catalogs
 def _unquote(text: str) -> str:
     """A C-style quoted .po string (`"a \\"b\\"\\n"`) as text."""

@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .i18n import _, format_date, join_clauses, pgettext
+
 if TYPE_CHECKING:
     from .dataset import ClusterRecord, Dataset
 
@@ -69,10 +71,11 @@ class Programme(NamedTuple):
 
     @property
     def title(self) -> str:
-        """ "phase V" or "phase V of the pôles de compétitivité", for sentences."""
+        """ "phase V", or the programme's name, for sentences (in the language in
+        use)."""
         if self.phase:
-            return f"phase {self.phase}"
-        return self.name or "the programme phase"
+            return _("phase {phase}").format(phase=self.phase)
+        return self.name or _("the programme phase")
 
     def ended(self, on: dt.date) -> bool:
         return self.end is not None and self.end < on
@@ -133,28 +136,49 @@ def label_of(
       mentioned in the note, but does not renew the label.
     """
     if status == "merged":
-        return Label("merged", f"merged into {successor}" if successor else "merged")
+        if successor:
+            return Label(
+                "merged", _("merged into {successor}").format(successor=successor)
+            )
+        return Label("merged", _("merged"))
     end = term_end
     from_programme = False
     if end is None and programme is not None and programme.end is not None:
         end, from_programme = programme.end, True
     if status not in ("active", "probation"):  # unconfirmed, or a newer word
         if end is not None and end < on:
-            return Label("unconfirmed", f"label not confirmed since {end}")
-        return Label("unconfirmed", "label not confirmed by any source")
+            note = _("label not confirmed since {date}")
+            return Label("unconfirmed", note.format(date=format_date(end)))
+        return Label("unconfirmed", _("label not confirmed by any source"))
     probation = status == "probation"
+    state = "probation" if probation else "current"
     if end is None:
-        note = "on probation" if probation else "labelled"
-        return Label(status if probation else "current", f"{note}; no term recorded")
+        if probation:
+            return Label(state, _("on probation; no term recorded"))
+        return Label(state, _("labelled; no term recorded"))
     if end >= on:
-        what = "on probation, label" if probation else "labelled"
-        phase = f" ({programme.title})" if from_programme and programme else ""
-        return Label("probation" if probation else "current", f"{what} to {end}{phase}")
-    note = f"label not confirmed since {end}"
+        date = format_date(end)
+        if from_programme and programme:
+            if probation:
+                note = _("on probation, label to {date} ({phase})")
+            else:
+                note = _("labelled to {date} ({phase})")
+            return Label(state, note.format(date=date, phase=programme.title))
+        if probation:
+            return Label(state, _("on probation, label to {date}").format(date=date))
+        return Label(state, _("labelled to {date}").format(date=date))
     if programme is not None and programme.end == end and programme.ended(on):
-        note += f", when {programme.title} ended"
+        note = _("label not confirmed since {date}, when {phase} ended").format(
+            date=format_date(end), phase=programme.title
+        )
+    else:
+        note = _("label not confirmed since {date}").format(date=format_date(end))
     if status_as_of is not None and status_as_of > end:
-        note += f" (last described as {status} on {status_as_of})"
+        if probation:
+            last = _("{note} (last described as on probation on {date})")
+        else:
+            last = _("{note} (last described as active on {date})")
+        note = last.format(note=note, date=format_date(status_as_of))
     return Label("lapsed", note)
 
 
@@ -195,6 +219,20 @@ def dataset_labels(dataset: Dataset, on: dt.date | None = None) -> dict[str, Lab
     return {c.id: cluster_label(c, when, programme) for c in dataset.clusters}
 
 
+def status_text(status: str) -> str:
+    """A recorded status or a label state (`lapsed`) in words, in the language
+    in use; the value itself in English. Output records keep the value."""
+    words = {
+        "active": pgettext("label status", "active"),
+        "probation": pgettext("label status", "probation"),
+        "merged": pgettext("label status", "merged"),
+        "unconfirmed": pgettext("label status", "unconfirmed"),
+        "current": pgettext("label status", "current"),
+        "lapsed": pgettext("label status", "lapsed"),
+    }
+    return words.get(status, status)
+
+
 def resolve_statuses(values: Iterable[str]) -> frozenset[str]:
     """`--status` values (states and group names, any case) -> the states they
     select; an unknown value is a `UsageError` naming the valid ones."""
@@ -214,8 +252,10 @@ def resolve_statuses(values: Iterable[str]) -> frozenset[str]:
             close = difflib.get_close_matches(key, valid, n=3, cutoff=0.5)
             if close:
                 hint = ", ".join(repr(c) for c in close)
-                raise UsageError(f"unknown status '{value}' (did you mean {hint}?)")
-            raise UsageError(f"unknown status '{value}' (valid: {', '.join(valid)})")
+                message = _("unknown status '{value}' (did you mean {choices}?)")
+                raise UsageError(message.format(value=value, choices=hint))
+            message = _("unknown status '{value}' (valid: {choices})")
+            raise UsageError(message.format(value=value, choices=", ".join(valid)))
     return frozenset(out)
 
 
@@ -227,15 +267,23 @@ def phase_notice(dataset: Dataset, on: dt.date | None = None) -> str | None:
     when = on or today()
     programme = programme_of(dataset.info)
     if programme is not None and programme.ended(when):
-        text = f"{programme.title} ended on {programme.end}"
-        if programme.next_note:
-            since = f" (as of {programme.next_as_of})" if programme.next_as_of else ""
-            text += f"; {programme.next_note.rstrip('.')}{since}"
-        else:
-            text += "; this dataset records nothing about the next phase"
-        return text
+        ended = _("{phase} ended on {date}").format(
+            phase=programme.title, date=format_date(programme.end)
+        )
+        if not programme.next_note:
+            nothing = _("this dataset records nothing about the next phase")
+            return join_clauses((ended, nothing))
+        following = programme.next_note.rstrip(".")  # the dataset's own words
+        if programme.next_as_of:
+            following = _("{note} (as of {date})").format(
+                note=following, date=format_date(programme.next_as_of)
+            )
+        return join_clauses((ended, following))
     labels = dataset_labels(dataset, when)
     ranked = [x for x in labels.values() if x.status != "merged"]
     if ranked and not any(x.current for x in ranked):
-        return f"no cluster of this dataset has a label known to be current on {when}"
+        message = _(
+            "no cluster of this dataset has a label known to be current on {date}"
+        )
+        return message.format(date=format_date(when))
     return None

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .i18n import _, format_date, join_clauses
 from .reasons import NAF_ELIGIBLE, SECTOR_ELIGIBLE, eligibility, reasons
 from .scoring import (
     CRITERIA,
@@ -70,18 +71,19 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     for key, value in weights.items():
         name = str(key).strip().replace("-", "_")
         if name not in out:
-            raise UsageError(
-                f"unknown criterion '{key}' in weights; valid: {', '.join(CRITERIA)}"
-            )
+            message = _("unknown criterion '{name}' in weights; valid: {choices}")
+            raise UsageError(message.format(name=key, choices=", ".join(CRITERIA)))
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise UsageError(f"weight for '{name}' is not a number: {value!r}")
+            message = _("weight for '{name}' is not a number: {value!r}")
+            raise UsageError(message.format(name=name, value=value))
         number = float(value)
         if not math.isfinite(number) or number < 0:
-            raise UsageError(f"weight for '{name}' must be a finite number >= 0")
+            message = _("weight for '{name}' must be a finite number >= 0")
+            raise UsageError(message.format(name=name))
         out[name] = number
     largest = max(out.values())
     if largest <= 0:
-        raise UsageError("weights: at least one weight must be above 0")
+        raise UsageError(_("weights: at least one weight must be above 0"))
     scaled = {k: v / largest for k, v in out.items()}
     norm = sum(scaled.values())
     return {k: v / norm for k, v in scaled.items()}
@@ -104,20 +106,19 @@ def parse_weights(spec: str | None) -> dict[str, float]:
         item = item.split("#", 1)[0].strip()
         if not item:
             continue
-        name, _, value = item.partition("=")
+        name, _sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
         if name not in weights:
-            raise UsageError(
-                f"unknown criterion '{name}' in --weights; valid: {', '.join(CRITERIA)}"
-            )
+            message = _("unknown criterion '{name}' in --weights; valid: {choices}")
+            raise UsageError(message.format(name=name, choices=", ".join(CRITERIA)))
         try:
             weights[name] = float(value)
         except ValueError:
-            raise UsageError(
-                f"weight for '{name}' is not a number: '{value}'"
-            ) from None
+            message = _("weight for '{name}' is not a number: '{value}'")
+            raise UsageError(message.format(name=name, value=value)) from None
         if not math.isfinite(weights[name]) or weights[name] < 0:
-            raise UsageError(f"weight for '{name}' must be a number >= 0")
+            message = _("weight for '{name}' must be a number >= 0")
+            raise UsageError(message.format(name=name))
     return normalise_weights(weights)
 
 
@@ -396,15 +397,13 @@ def label_warnings(matcher: Matcher, matches: Sequence[Match]) -> list[dict[str,
         out.append({"code": "label_phase_ended", "text": notice})
     doubtful = matcher.doubtful(matches)
     if doubtful:
-        listed = "; ".join(
+        listed = join_clauses(
             f"{m.cluster.name} ({m.label.note})" for m in doubtful if m.label
         )
-        out.append(
-            {
-                "code": "label_doubtful",
-                "text": f"label not current on {matcher.on}: {listed}",
-            }
+        text = _("label not current on {date}: {clusters}").format(
+            date=format_date(matcher.on), clusters=listed
         )
+        out.append({"code": "label_doubtful", "text": text})
     return out
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from .i18n import join_clauses, language, ngettext
 from .resources import data_file
 
 _CODE = re.compile(r"^(\d{2})(?:\.?(\d)(?:(\d)([A-Z])?)?)?$", re.ASCII)
@@ -62,8 +63,14 @@ def looks_like_rev1(text: str) -> bool:
     return bool(_REV1.match(re.sub(r"\s", "", str(text)).upper()))
 
 
-@cache
 def naf_table() -> NafTable:
+    """The NAF table; the labels of groups and classes with several sub-classes
+    are written in the language in use."""
+    return _naf_table(language())
+
+
+@cache
+def _naf_table(lang: str) -> NafTable:
     entries: dict[str, NafEntry] = {}
     subclasses = []
     with data_file("naf-rev2.csv").open(encoding="utf-8", newline="") as handle:
@@ -102,9 +109,11 @@ def _label_groups_and_classes(
         if len(subs) == 1:
             label = entries[subs[0]].label
         else:
-            label = "; ".join(entries[c].label for c in subs[:3])
+            labels = [entries[c].label for c in subs[:3]]
             if len(subs) > 3:
-                label += f"; and {len(subs) - 3} more"
+                more = ngettext("and {count} more", "and {count} more", len(subs) - 3)
+                labels.append(more.format(count=len(subs) - 3))
+            label = join_clauses(labels)
         entries[code] = NafEntry(
             code,
             entry.level,

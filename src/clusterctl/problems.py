@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import _, ngettext
+
 ERROR = "error"
 WARNING = "warning"
 MAX_SHOWN = 20
@@ -28,7 +30,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         path = f" {self.path}:" if self.path else ""
-        tag = " warning:" if self.severity == WARNING else ""
+        tag = " " + _("warning:") if self.severity == WARNING else ""
         return f"{where}:{path}{tag} {self.message}"
 
 
@@ -86,23 +88,29 @@ def _message(
     msg = str(err["msg"]).removeprefix("Value error, ")
     value = err.get("input")
     if kind == "extra_forbidden":
-        msg = "unknown field"
         hint = suggest(str(loc[-1]), loc[:-1]) if suggest else None
         if hint:
-            msg += f" (did you mean '{hint}'?)"
-        return msg
+            return _("unknown field (did you mean '{field}'?)").format(field=hint)
+        return _("unknown field")
     if kind == "missing":
-        return "required field is missing"
+        return _("required field is missing")
     if kind == "string_type" and isinstance(value, bool | int | float | dt.date):
-        what = {bool: "a boolean", int: "a number", float: "a number"}.get(
-            type(value), "a date"
-        )
-        return (
-            f"{msg} (got {shorten(value)}; YAML read this as {what}: put it in quotes)"
-        )
+        if isinstance(value, bool):
+            text = _(
+                "{message} (got {value}; YAML read this as a boolean: put it in quotes)"
+            )
+        elif isinstance(value, int | float):
+            text = _(
+                "{message} (got {value}; YAML read this as a number: put it in quotes)"
+            )
+        else:
+            text = _(
+                "{message} (got {value}; YAML read this as a date: put it in quotes)"
+            )
+        return text.format(message=msg, value=shorten(value))
     if kind.startswith("model_") or kind == "model_type" or value is None:
         return msg
-    return f"{msg} (got {shorten(value)})"
+    return _("{message} (got {value})").format(message=msg, value=shorten(value))
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -115,7 +123,9 @@ def summarise(problems: Sequence[Problem], limit: int | None = MAX_SHOWN) -> lis
     if limit is None or len(ordered) <= limit:
         return [str(p) for p in ordered]
     rest = len(ordered) - limit
-    return [str(p) for p in ordered[:limit]] + [
-        f"... and {rest} more problem{'s' if rest > 1 else ''} "
-        "(run 'clusterctl validate' to see them all)"
-    ]
+    more = ngettext(
+        "... and {count} more problem (run 'clusterctl validate' to see them all)",
+        "... and {count} more problems (run 'clusterctl validate' to see them all)",
+        rest,
+    )
+    return [str(p) for p in ordered[:limit]] + [more.format(count=rest)]

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .i18n import _
 from .labels import STATUS_GROUPS
 from .text import normalize
 
@@ -50,9 +51,24 @@ class Filters:
         self.radius_km = radius_km
 
 
+def _unknown(kind: str, value: str) -> str:
+    """ "unknown region 'x'": the start of an error, for each kind of value."""
+    if kind == "region":
+        return _("unknown region '{value}'").format(value=value)
+    if kind == "city":
+        return _("unknown city '{value}'").format(value=value)
+    if kind == "member type":
+        return _("unknown member type '{value}'").format(value=value)
+    return _("unknown {kind} '{value}'").format(kind=kind, value=value)
+
+
 def _did_you_mean(kind: str, value: str, options: Sequence[str]) -> UsageError:
-    hint = f" (did you mean {', '.join(repr(o) for o in options)}?)" if options else ""
-    return UsageError(f"unknown {kind} '{value}'{hint}")
+    error = _unknown(kind, value)
+    if not options:
+        return UsageError(error)
+    choices = ", ".join(repr(o) for o in options)
+    message = _("{error} (did you mean {choices}?)")
+    return UsageError(message.format(error=error, choices=choices))
 
 
 def _close(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
@@ -75,7 +91,9 @@ def resolve_sectors(values: Sequence[str]) -> set[str]:
     for value in values:
         sector = taxonomy.resolve(value)
         if sector is None:
-            raise UsageError(f"unknown sector '{value}'{taxonomy.did_you_mean(value)}")
+            message = _("unknown sector '{value}'{hint}")
+            hint = taxonomy.did_you_mean(value)
+            raise UsageError(message.format(value=value, hint=hint))
         wanted |= taxonomy.descendants(sector)
     return wanted
 
@@ -104,7 +122,9 @@ def resolve_choice(
             close = _close(value, choices)
             if close:
                 raise _did_you_mean(kind, value, close)
-            raise UsageError(f"unknown {kind} '{value}' (valid: {', '.join(choices)})")
+            message = _("{error} (valid: {choices})")
+            error = _unknown(kind, value)
+            raise UsageError(message.format(error=error, choices=", ".join(choices)))
         out.add(key)
     return out
 

@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .i18n import _, format_decimal, join_clauses, pgettext
+
 if TYPE_CHECKING:
     from .matching import Match
     from .scoring import Criterion
@@ -63,7 +65,7 @@ def _sector_eligibility(match: Match, taxonomy: Taxonomy) -> dict[str, Any]:
         return {
             "eligible": None,
             "criterion": None,
-            "why": "no sector or NAF code given",
+            "why": _("no sector or NAF code given"),
         }
     decided = deciding_criterion(sector.score, naf.score)
     if decided == "sector":
@@ -80,48 +82,73 @@ def _sector_eligibility(match: Match, taxonomy: Taxonomy) -> dict[str, Any]:
     return {
         "eligible": False,
         "criterion": "sector" if sector.used else "naf",
-        "why": "; ".join(parts),
+        "why": join_clauses(parts),
     }
 
 
 def _floor2(value: float) -> str:
     """A score below a threshold, written so that it reads below it (0.499 ->
     0.49, never 0.50)."""
-    return f"{math.floor(value * 100) / 100:.2f}"
+    return format_decimal(math.floor(value * 100) / 100)
 
 
 def _sector_short(sector: Criterion, match: Match, taxonomy: Taxonomy) -> str:
     """Why the sector criterion falls short: the closest sector and what
     weakens it, or that no sector is related at all."""
-    needed = f"sector score {_floor2(sector.score)}, {SECTOR_ELIGIBLE:.2f} needed"
+    needed = _("sector score {score}, {threshold} needed").format(
+        score=_floor2(sector.score), threshold=format_decimal(SECTOR_ELIGIBLE)
+    )
     if not sector.matched:
         theirs = ", ".join(taxonomy.label(s) for s in match.cluster.sectors[:3])
-        return f"no sector of the company is close to {theirs}"
+        return _("no sector of the company is close to {sectors}").format(
+            sectors=theirs
+        )
     m = sector.matched[0]
     causes = []
     if m["relation"] in ("sibling", "cousin"):
-        causes.append("only a related sector")
+        causes.append(_("only a related sector"))
     elif m["relation"] == "parent":
-        causes.append("its sector is narrower than yours")
+        causes.append(_("its sector is narrower than yours"))
     if m["sector"] in taxonomy.children and m["relation"] != "parent":
-        causes.append(f"{taxonomy.label(m['sector'])} is broad")
+        causes.append(_("{sector} is broad").format(sector=taxonomy.label(m["sector"])))
     if m["source"] != "sectors":
-        causes.append(f"found in your {m['source']}, not in your sectors")
+        causes.append(_found_in(m["source"]))
     text = relation_text(m, taxonomy, with_source=False)
-    return f"{text}, but {'; '.join(causes) or 'weakly'} ({needed})"
+    if not causes:
+        return _("{relation}, but weakly ({needed})").format(
+            relation=text, needed=needed
+        )
+    return _("{relation}, but {causes} ({needed})").format(
+        relation=text, causes=join_clauses(causes), needed=needed
+    )
+
+
+def _found_in(source: str) -> str:
+    """A sector found elsewhere than in the company's sectors, and where."""
+    if source == "keywords":
+        return _("found in your keywords, not in your sectors")
+    if source == "description":
+        return _("found in your description, not in your sectors")
+    if source == "naf":
+        return _("found from your NAF code, not in your sectors")
+    return _("found in your {source}, not in your sectors").format(source=source)
 
 
 def _naf_short(naf: Criterion, taxonomy: Taxonomy) -> str:
-    needed = f"NAF score {_floor2(naf.score)}, {NAF_ELIGIBLE:.2f} needed"
+    needed = _("NAF score {score}, {threshold} needed").format(
+        score=_floor2(naf.score), threshold=format_decimal(NAF_ELIGIBLE)
+    )
     if naf.matched and naf.score > 0:
-        return f"{naf_text(naf.matched[0], taxonomy)}, only partly ({needed})"
-    return "no NAF code of the company is typical of its members"
+        return _("{naf}, only partly ({needed})").format(
+            naf=naf_text(naf.matched[0], taxonomy), needed=needed
+        )
+    return _("no NAF code of the company is typical of its members")
 
 
 def _location_eligibility(match: Match) -> dict[str, Any]:
     relation = match.region_relation
     if relation is None:
-        return {"eligible": None, "criterion": None, "why": "no location given"}
+        return {"eligible": None, "criterion": None, "why": _("no location given")}
     return {
         "eligible": location_eligible(relation),
         "criterion": "geo",
@@ -134,31 +161,55 @@ def relation_text(
     m: Mapping[str, Any], taxonomy: Taxonomy, *, with_source: bool = True
 ) -> str:
     """A sector match of the breakdown in words: "Biotechnology is one of its
-    sectors (from your keywords: vaccines)"."""
+    sectors (from your keywords: vaccines)"; sectors are named in the language
+    in use."""
     mine, theirs = taxonomy.label(m["sector"]), taxonomy.label(m["cluster_sector"])
     rel = m["relation"]
     if rel == "same":
-        text = f"{mine} is one of its sectors"
+        text = _("{sector} is one of its sectors").format(sector=mine)
     elif rel == "child":
-        text = f"{mine} is under {theirs}"
+        text = _("{sector} is under {theirs}").format(sector=mine, theirs=theirs)
     elif rel == "parent":
-        text = f"{theirs} is part of {mine}"
+        text = _("{theirs} is part of {sector}").format(sector=mine, theirs=theirs)
     elif rel == "sibling":
-        parent = taxonomy.ancestors(m["sector"])[0]
-        text = f"{mine} and {theirs} are both under {taxonomy.label(parent)}"
+        parent = taxonomy.label(taxonomy.ancestors(m["sector"])[0])
+        text = _("{sector} and {theirs} are both under {parent}").format(
+            sector=mine, theirs=theirs, parent=parent
+        )
     else:
         top = taxonomy.label(taxonomy.top(m["sector"]))
-        text = f"{mine} and {theirs} are both in {top}"
+        text = _("{sector} and {theirs} are both in {top}").format(
+            sector=mine, theirs=theirs, top=top
+        )
     if with_source and m["source"] != "sectors":
-        text += f" (from your {m['source']}: {m['term']})"
+        text = _from_source(text, m["source"], m["term"])
     return text
+
+
+def _from_source(text: str, source: str, term: str) -> str:
+    """A relation and the company's words it was found in."""
+    if source == "keywords":
+        message = _("{relation} (from your keywords: {term})")
+    elif source == "description":
+        message = _("{relation} (from your description: {term})")
+    elif source == "naf":
+        message = _("{relation} (from your naf: {term})")
+    else:
+        return _("{relation} (from your {source}: {term})").format(
+            relation=text, source=source, term=term
+        )
+    return message.format(relation=text, term=term)
 
 
 def naf_text(m: Mapping[str, Any], taxonomy: Taxonomy) -> str:
     """A NAF match of the breakdown in words."""
     if m["via"] == "naf":
-        return f"NAF {m['code']} ({m['label']}) is typical of its members"
-    return f"NAF {m['code']} is {taxonomy.label(m['sector'])}"
+        return _("NAF {code} ({label}) is typical of its members").format(
+            code=m["code"], label=m["label"]
+        )
+    return _("NAF {code} is {sector}").format(
+        code=m["code"], sector=taxonomy.label(m["sector"])
+    )
 
 
 def geo_text(match: Match) -> str:
@@ -167,26 +218,62 @@ def geo_text(match: Match) -> str:
     geo = match.criteria["geo"].matched[0]
     cluster = match.cluster
     km = (
-        f"{round(match.distance_km):.0f} km from its HQ in {cluster.hq.city}"
+        _("{km} km from its HQ in {city}").format(
+            km=f"{round(match.distance_km):.0f}", city=cluster.hq.city
+        )
         if match.distance_km is not None
         else None
     )
     region = geo["region"]
+    regions = ", ".join(cluster.regions)
     if match.region_relation == "same":
-        where = f"{region} is one of its regions"
+        where = _("{region} is one of its regions").format(region=region)
     elif match.region_relation == "bordering":
-        where = f"{region} borders its region ({', '.join(cluster.regions)})"
-    else:
-        where = (
-            f"outside its regions ({', '.join(cluster.regions)}) and not bordering them"
+        where = _("{region} borders its region ({regions})").format(
+            region=region, regions=regions
         )
-        return "; ".join(p for p in (where, km) if p)
-    return "; ".join(p for p in (km, where) if p)
+    else:
+        where = _("outside its regions ({regions}) and not bordering them").format(
+            regions=regions
+        )
+        return join_clauses(p for p in (where, km) if p)
+    return join_clauses(p for p in (km, where) if p)
+
+
+def member_type_label(value: str) -> str:
+    """A member type (`sme`) in words, in the language in use; the value itself
+    in English, where it is also what users type."""
+    labels = {
+        "startup": pgettext("member type", "startup"),
+        "sme": pgettext("member type", "sme"),
+        "midcap": pgettext("member type", "midcap"),
+        "large": pgettext("member type", "large"),
+        "research": pgettext("member type", "research"),
+        "academic": pgettext("member type", "academic"),
+        "public": pgettext("member type", "public"),
+    }
+    return labels.get(value, value)
+
+
+def service_label(value: str) -> str:
+    """A service (`rd-projects`) in words, in the language in use; the value
+    itself in English, where it is also what users type."""
+    labels = {
+        "rd-projects": pgettext("service", "rd-projects"),
+        "funding": pgettext("service", "funding"),
+        "coaching": pgettext("service", "coaching"),
+        "europe": pgettext("service", "europe"),
+        "export": pgettext("service", "export"),
+        "training": pgettext("service", "training"),
+        "events": pgettext("service", "events"),
+    }
+    return labels.get(value, value)
 
 
 def reasons(match: Match, taxonomy: Taxonomy) -> list[dict[str, str]]:
     """Every reason of a match, criterion by criterion, most telling first
-    within each. A criterion whose weight is shared out gives none."""
+    within each. A criterion whose weight is shared out gives none. `code` is
+    for programs (the same in every language), `text` for people."""
     out = []
     sector = match.criteria["sector"]
     for m in sector.matched[:3]:
@@ -213,7 +300,7 @@ def reasons(match: Match, taxonomy: Taxonomy) -> list[dict[str, str]]:
             {
                 "criterion": "text",
                 "code": "text_words",
-                "text": "words in common: " + ", ".join(words),
+                "text": _("words in common: {words}").format(words=", ".join(words)),
             }
         )
     if match.region_relation:
@@ -232,20 +319,24 @@ def _member_reasons(matched: Sequence[Mapping[str, Any]]) -> list[dict[str, str]
     out = []
     for m in matched:
         if "size" in m:
-            verb = "admits" if m["admitted"] else "does not list"
+            if m["admitted"]:
+                text = _("admits members of type {type}")
+            else:
+                text = _("does not list members of type {type}")
             out.append(
                 {
                     "criterion": "member_type",
                     "code": "member_size",
-                    "text": f"{verb} members of type {m['size']}",
+                    "text": text.format(type=member_type_label(m["size"])),
                 }
             )
         elif m.get("offered"):
+            offered = ", ".join(service_label(s) for s in m["offered"])
             out.append(
                 {
                     "criterion": "member_type",
                     "code": "member_services",
-                    "text": "offers " + ", ".join(m["offered"]),
+                    "text": _("offers {services}").format(services=offered),
                 }
             )
     return out

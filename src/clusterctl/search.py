@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .i18n import _, format_number, ngettext
 from .text import FUNCTION_WORDS, compact, normalize, stem
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class SearchIndex:
             return out  # "vin", "ia": the word itself only
         from rapidfuzz import fuzz, process
 
-        for other, score, _ in process.extract(
+        for other, score, _index in process.extract(
             stemmed,
             self.vocabulary,
             scorer=fuzz.ratio,
@@ -190,22 +191,37 @@ def check_query(query: str) -> str:
     """The normalised query; a `UsageError` when it is empty or too long to be a
     search (checked before any work, so a pasted book is refused at once)."""
     if len(query) > MAX_QUERY_CHARS * 4:
-        raise UsageError(
-            f"search text too long ({len(query):,} characters; at most "
-            f"{MAX_QUERY_CHARS}): search for a few words or a name"
+        message = _(
+            "search text too long ({count} characters; at most {limit}): search "
+            "for a few words or a name"
         )
+        shown = format_number(len(query))
+        raise UsageError(message.format(count=shown, limit=MAX_QUERY_CHARS))
     q = normalize(query)
     if not q:
-        what = f"'{query}' has no letters or digits" if query.strip() else "empty"
+        if query.strip():
+            message = _(
+                "'{query}' has no letters or digits: nothing to search for; give a "
+                "word or a name (for example 'hydrogen')"
+            )
+            raise UsageError(message.format(query=query))
         raise UsageError(
-            f"{what}: nothing to search for; give a word or a name (for example "
-            "'hydrogen')"
+            _(
+                "empty: nothing to search for; give a word or a name (for example "
+                "'hydrogen')"
+            )
         )
     count = len(q.split())
     if len(q) > MAX_QUERY_CHARS or count > MAX_QUERY_WORDS:
+        message = ngettext(
+            "search text too long ({count} word; at most {words} words or {chars} "
+            "characters): search for a few words or a name",
+            "search text too long ({count} words; at most {words} words or "
+            "{chars} characters): search for a few words or a name",
+            count,
+        )
         raise UsageError(
-            f"search text too long ({count} words; at most {MAX_QUERY_WORDS} words "
-            f"or {MAX_QUERY_CHARS} characters): search for a few words or a name"
+            message.format(count=count, words=MAX_QUERY_WORDS, chars=MAX_QUERY_CHARS)
         )
     return q
 
@@ -241,7 +257,7 @@ def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluste
         score_cutoff=70,
     )
     out: list[Cluster] = []
-    for choice, _score, _ in found:
+    for choice, _score, _index in found:
         cluster = dataset.get(choices[choice])
         if cluster and cluster not in out:
             out.append(cluster)
@@ -257,8 +273,11 @@ def find_clusters(dataset: Dataset, name: str) -> list[Cluster]:
     if found:
         return found
     close = suggest_clusters(dataset, name)
-    hint = "; did you mean: " + ", ".join(f"{c.id} ({c.name})" for c in close)
-    raise NotFoundError(f"no cluster named '{name}'{hint if close else ''}")
+    if not close:
+        raise NotFoundError(_("no cluster named '{name}'").format(name=name))
+    choices = ", ".join(f"{c.id} ({c.name})" for c in close)
+    message = _("no cluster named '{name}'; did you mean: {choices}")
+    raise NotFoundError(message.format(name=name, choices=choices))
 
 
 def hit_record(hit: Hit, rank: int) -> dict[str, Any]:

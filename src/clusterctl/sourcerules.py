@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import DataFileError
+from .i18n import _
 from .resources import data_file
 
 RULES_FILE = "source-rules.yaml"
@@ -63,12 +64,14 @@ def parse_rules(raw: Any, label: str) -> tuple[SourceRule, ...]:
     """Check the shape of a rules document: {rules: [{kind, why, hosts: [...]}]}."""
     items = raw.get("rules") if isinstance(raw, dict) else None
     if not isinstance(items, list):
-        raise DataFileError(f"{label}: expected 'rules:' with a list of rules")
+        message = _("{file}: expected 'rules:' with a list of rules")
+        raise DataFileError(message.format(file=label))
     rules = []
     for i, item in enumerate(items):
         where = f"{label}: rules.{i}"
         if not isinstance(item, dict) or set(item) != {"kind", "why", "hosts"}:
-            raise DataFileError(f"{where}: a rule has exactly kind, why and hosts")
+            message = _("{where}: a rule has exactly kind, why and hosts")
+            raise DataFileError(message.format(where=where))
         hosts = item["hosts"]
         if not (
             isinstance(item["kind"], str)
@@ -77,9 +80,8 @@ def parse_rules(raw: Any, label: str) -> tuple[SourceRule, ...]:
             and hosts
             and all(isinstance(h, str) and h.strip() for h in hosts)
         ):
-            raise DataFileError(
-                f"{where}: kind and why are text, hosts a list of patterns"
-            )
+            message = _("{where}: kind and why are text, hosts a list of patterns")
+            raise DataFileError(message.format(where=where))
         rules.append(
             SourceRule(
                 item["kind"], item["why"], tuple(h.strip().lower() for h in hosts)

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from .errors import DataFileError
+from .i18n import _, language
 from .resources import data_file
 from .text import FUNCTION_WORDS, normalize, stem, stem_phrase
 
@@ -49,7 +50,9 @@ class Taxonomy:
     longest_from: dict[str, int] = field(default_factory=dict)
     _naf_memo: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _suggestions: dict[str, str] = field(default_factory=dict)
+    _suggestions: dict[str, list[str]] = field(default_factory=dict)
+    #: ecosystem id -> French name (`name_fr` in the file), where there is one
+    ecosystems_fr: dict[str, str] = field(default_factory=dict)
     _written: tuple[_Written, dict[str, list[str]]] | None = None
 
     def __post_init__(self) -> None:
@@ -109,18 +112,19 @@ class Taxonomy:
         """`" (did you mean 'Video games', 'board games' (creative-industries)?)"`
         for an unknown sector word, or "" when nothing is close; memoised (a
         register repeats its words), bounded."""
-        found = self._suggestions.get(text)
-        if found is None:
+        shown = self._suggestions.get(text)
+        if shown is None:
             shown = [
                 _quoted(term) if stem_phrase(term) == stem_phrase(sid)
                 else f"{_quoted(term)} ({sid})"
                 for term, sid in self.suggest_terms(text)
             ]  # fmt: skip
-            found = f" (did you mean {', '.join(shown)}?)" if shown else ""
             if len(self._suggestions) >= 4096:
                 self._suggestions.clear()
-            self._suggestions[text] = found
-        return found
+            self._suggestions[text] = shown
+        if not shown:
+            return ""
+        return _(" (did you mean {choices}?)").format(choices=", ".join(shown))
 
     def suggest_terms(self, text: str, limit: int = 5) -> list[tuple[str, str]]:
         """(term as written, sector id) for an unknown sector word, one per sector:
@@ -209,8 +213,15 @@ class Taxonomy:
         return None
 
     def label(self, sector_id: str) -> str:
+        """A sector's name in the language in use (its id when unknown)."""
         sector = self.sectors.get(sector_id)
-        return sector.label_en if sector else sector_id
+        return sector_label(sector) if sector else sector_id
+
+    def ecosystem_label(self, ecosystem_id: str) -> str | None:
+        """An EU industrial ecosystem's name in the language in use, or None."""
+        if language() == "fr" and ecosystem_id in self.ecosystems_fr:
+            return self.ecosystems_fr[ecosystem_id]
+        return self.ecosystems.get(ecosystem_id)
 
     def sectors_for_naf(self, code: str) -> list[tuple[str, str, str]]:
         """(sector id, matching prefix, why) for a parsed NAF code; the most
@@ -265,6 +276,11 @@ class Taxonomy:
             else:
                 i += 1
         return found
+
+
+def sector_label(sector: Sector) -> str:
+    """The sector's label in the language in use (`label_fr` in French)."""
+    return sector.label_fr if language() == "fr" else sector.label_en
 
 
 def sector_names(sector: Sector) -> Iterable[str]:
@@ -338,7 +354,13 @@ def _from_json(data: dict[str, Any]) -> Taxonomy:
     sectors = {s["id"]: _sector(s) for s in data["sectors"]}
     terms = {k: tuple(v) for k, v in data["terms"].items()}
     names = {k: tuple(v) for k, v in data["names"].items()}
-    return Taxonomy(sectors, data["ecosystems"], terms=terms, names=names)
+    return Taxonomy(
+        sectors,
+        data["ecosystems"],
+        terms=terms,
+        names=names,
+        ecosystems_fr=data.get("ecosystems_fr") or {},
+    )
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -347,13 +369,20 @@ def _read(path: str) -> dict[str, Any]:
     raw = parse(read_text(path), path)
     try:
         ecosystems = {e["id"]: e["name"] for e in raw.get("ecosystems") or []}
+        ecosystems_fr = {
+            e["id"]: e["name_fr"]
+            for e in raw.get("ecosystems") or []
+            if e.get("name_fr")
+        }
         sectors = [_plain(item) for item in raw["sectors"]]
     except (KeyError, TypeError, AttributeError) as exc:
-        raise DataFileError(f"{path}: malformed taxonomy ({exc})") from None
+        message = _("{file}: malformed taxonomy ({error})")
+        raise DataFileError(message.format(file=path, error=exc)) from None
     terms = build_terms(_sector(s) for s in sectors)
     names = build_names(_sector(s) for s in sectors)
     return {
         "ecosystems": ecosystems,
+        "ecosystems_fr": ecosystems_fr,
         "sectors": sectors,
         "terms": {k: list(v) for k, v in terms.items()},
         "names": {k: list(v) for k, v in names.items()},

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataFileError
+from .i18n import _, format_number, join_clauses, pgettext
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ALIASES = 1000
@@ -25,7 +26,8 @@ MAX_DEPTH = 64
 def read_text(
     source: str | Path, *, encoding: str = "utf-8", kind: str = "file"
 ) -> str:
-    """Read a whole file (or stdin for `-`), refusing anything over `MAX_BYTES`."""
+    """Read a whole file (or stdin for `-`), refusing anything over `MAX_BYTES`.
+    `kind` (file, dataset, profile, rules file) names it in messages."""
     label = display_name(source)
     try:
         if str(source) == "-":
@@ -33,46 +35,71 @@ def read_text(
         else:
             path = Path(source)
             if path.is_dir():
-                raise DataFileError(f"{label}: is a directory, not a {kind}")
+                message = _("{file}: is a directory, not {kind}")
+                raise DataFileError(message.format(file=label, kind=_a_kind(kind)))
             with path.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise DataFileError(f"{label}: no such file") from None
+        raise DataFileError(_("{file}: no such file").format(file=label)) from None
     except PermissionError:
-        raise DataFileError(f"{label}: permission denied") from None
+        message = _("{file}: permission denied")
+        raise DataFileError(message.format(file=label)) from None
     except OSError as exc:
-        raise DataFileError(f"{label}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
+        message = _("{file}: cannot read: {error}")
         raise DataFileError(
-            f"{label}: larger than {MAX_BYTES // (1024 * 1024)} MB; "
-            f"a {kind} this size is refused (use --batch for company registers)"
+            message.format(file=label, error=exc.strerror or exc)
+        ) from None
+    if len(raw) > MAX_BYTES:
+        message = _(
+            "{file}: larger than {size} MB; {kind} this size is refused (use "
+            "--batch for company registers)"
         )
+        size = MAX_BYTES // (1024 * 1024)
+        raise DataFileError(message.format(file=label, size=size, kind=_a_kind(kind)))
     hint = (
-        "save it with UTF-8 encoding"
+        _("save it with UTF-8 encoding")
         if kind == "dataset"
-        else "if the file comes from a spreadsheet, try --encoding latin-1"
+        else _("if the file comes from a spreadsheet, try --encoding latin-1")
     )
     return decode(raw, label, encoding, hint)
+
+
+def _a_kind(kind: str) -> str:
+    """ "a dataset": the kind of file `read_text` was asked for, with its article."""
+    words = {
+        "file": pgettext("kind of file", "a file"),
+        "dataset": pgettext("kind of file", "a dataset"),
+        "profile": pgettext("kind of file", "a profile"),
+        "rules file": pgettext("kind of file", "a rules file"),
+    }
+    return words.get(kind) or f"a {kind}"
 
 
 def decode(raw: bytes, label: str, encoding: str = "utf-8", hint: str = "") -> str:
     """Decode bytes, naming the line of the first bad byte and suggesting --encoding."""
     if b"\x00" in raw[:8192] and encoding.lower().replace("-", "") == "utf8":
-        raise DataFileError(f"{label}: binary data (NUL bytes), not a text file")
+        message = _("{file}: binary data (NUL bytes), not a text file")
+        raise DataFileError(message.format(file=label))
     try:
         text = raw.decode(
             "utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding
         )
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        message = _("{file}:{line}: not valid {encoding} (byte 0x{byte})").format(
+            file=label, line=line, encoding=encoding, byte=f"{raw[exc.start]:02x}"
+        )
         raise DataFileError(
-            f"{label}:{line}: not valid {encoding} (byte 0x{raw[exc.start]:02x})"
-            + (f"; {hint}" if hint else "")
+            join_clauses((message, hint)) if hint else message
         ) from None
     except LookupError:
-        raise DataFileError(f"unknown encoding '{encoding}'") from None
+        message = _("unknown encoding '{encoding}'")
+        raise DataFileError(message.format(encoding=encoding)) from None
     except UnicodeError as exc:  # e.g. UTF-16 without a byte-order mark
-        raise DataFileError(f"{label}: cannot decode as {encoding}: {exc}") from None
+        message = _("{file}: cannot decode as {encoding}: {error}")
+        raise DataFileError(
+            message.format(file=label, encoding=encoding, error=exc)
+        ) from None
     return text
 
 
@@ -114,8 +141,9 @@ def _loader_class() -> Any:
                 IndexError,
                 OverflowError,
             ) as exc:
+                problem = _("cannot read this value ({error})").format(error=exc)
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"cannot read this value ({exc})", node.start_mark
+                    None, None, problem, node.start_mark
                 ) from None
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -130,8 +158,9 @@ def _loader_class() -> Any:
                     except TypeError:
                         continue
                     if duplicate:
+                        problem = _("duplicate key '{key}'").format(key=key)
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"duplicate key '{key}'", key_node.start_mark
+                            None, None, problem, key_node.start_mark
                         )
                     seen.add(key)
             return super().construct_mapping(node, deep)
@@ -155,7 +184,10 @@ def yaml_error(exc: Any, label: str, text: str) -> str:
 def check_document(text: str, label: str) -> None:
     """Refuse alias bombs and documents with too many values, before building."""
     if text.count("*") > MAX_ALIASES and _count_aliases(text, label) > MAX_ALIASES:
-        raise DataFileError(f"{label}: too many YAML aliases (more than {MAX_ALIASES})")
+        message = _("{file}: too many YAML aliases (more than {count})")
+        raise DataFileError(
+            message.format(file=label, count=format_number(MAX_ALIASES))
+        )
     if len(text) > 1_000_000:
         _count_nodes(text, label)
 
@@ -182,9 +214,13 @@ def parse(text: str, label: str) -> Any:
     except yaml.YAMLError as exc:
         raise DataFileError(_yaml_message(exc, label, text)) from None
     except RecursionError:
-        raise DataFileError(f"{label}: document nested too deeply") from None
+        raise DataFileError(_too_deep(label)) from None
     _check_depth(data, label)
     return data
+
+
+def _too_deep(label: str) -> str:
+    return _("{file}: document nested too deeply").format(file=label)
 
 
 class _DuplicateKey(ValueError):
@@ -214,14 +250,18 @@ def _parse_json(text: str, label: str) -> tuple[bool, Any]:
         return False, None  # YAML reports it with its line
     except json.JSONDecodeError as exc:
         if is_json:
+            message = _("{file}:{line}: invalid JSON: {error} (column {column})")
             raise DataFileError(
-                f"{label}:{exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})"
+                message.format(
+                    file=label, line=exc.lineno, error=exc.msg, column=exc.colno
+                )
             ) from None
         return False, None
     except RecursionError:
-        raise DataFileError(f"{label}: document nested too deeply") from None
+        raise DataFileError(_too_deep(label)) from None
     except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise DataFileError(f"{label}: invalid JSON: {exc}") from None
+        message = _("{file}: invalid JSON: {error}")
+        raise DataFileError(message.format(file=label, error=exc)) from None
     _check_text(data, label)
     return True, data
 
@@ -236,9 +276,12 @@ def _check_text(data: Any, label: str) -> None:
             try:
                 node.encode("utf-8")
             except UnicodeEncodeError:
+                message = _(
+                    "{file}: invalid JSON: a \\u escape is half of a surrogate "
+                    "pair in {text}"
+                )
                 raise DataFileError(
-                    f"{label}: invalid JSON: a \\u escape is half of a "
-                    f"surrogate pair in {node[:40]!r}"
+                    message.format(file=label, text=repr(node[:40]))
                 ) from None
         elif isinstance(node, dict):
             stack.extend(node.keys())
@@ -273,8 +316,9 @@ def _count_nodes(text: str, label: str) -> None:
             if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
                 count += 1
                 if count > MAX_NODES:
+                    message = _("{file}: more than {count} values; too large to read")
                     raise DataFileError(
-                        f"{label}: more than {MAX_NODES:,} values; too large to read"
+                        message.format(file=label, count=format_number(MAX_NODES))
                     )
     except yaml.YAMLError as exc:
         raise DataFileError(_yaml_message(exc, label, text)) from None
@@ -304,10 +348,11 @@ def _check_depth(data: Any, label: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise DataFileError(f"{label}: document nested too deeply")
+            raise DataFileError(_too_deep(label))
         seen += 1
         if seen > 2_000_000:
-            raise DataFileError(f"{label}: document too large once expanded")
+            message = _("{file}: document too large once expanded")
+            raise DataFileError(message.format(file=label))
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
             stack.extend((k, depth + 1) for k in node if isinstance(k, tuple))
@@ -331,10 +376,11 @@ def _yaml_message(exc: Any, label: str, text: str = "") -> str:
             line = text.count("\n", 0, position) + 1
         char = getattr(exc, "character", None)
         if isinstance(char, int):
-            what = f"unacceptable character #x{char:04x}"
+            what = _("unacceptable character #x{code}").format(code=f"{char:04x}")
     if line is not None:
-        return f"{label}:{line}: invalid YAML: {what}"
-    return f"{label}: invalid YAML: {what}"
+        message = _("{file}:{line}: invalid YAML: {error}")
+        return message.format(file=label, line=line, error=what)
+    return _("{file}: invalid YAML: {error}").format(file=label, error=what)
 
 
 class LineFinder:

@@ -3,6 +3,10 @@ unlisted one), and the fallbacks when a name cannot be placed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from clusterctl.i18n import _, join_clauses
+
 from .gazetteer import Row, department_code, load_gazetteer
 from .names import name_candidates, shown
 from .places import (
@@ -34,18 +38,55 @@ def by_postal_code(
         rows = [r for r in rows if r.kind == "a"] or rows  # 75013: the arrondissement
         if dept is not None:
             rows = [r for r in rows if department_code(r.insee) == dept.code] or rows
-        return choose(rows, "postal_code", f"share postal code {code}", code, notes)
+        return choose(rows, "postal_code", _sharing(code), code, notes)
     row = gaz.cedex(code)
     if row is not None:
-        note = f"postal code {code} is a CEDEX code of {row.name}"
+        note = _("postal code {code} is a CEDEX code of {commune}").format(
+            code=code, commune=row.name
+        )
         return commune_place(row, "postal_code", code, notes=(*notes, note))
-    note = "; ".join((*notes, f"postal code {code} is a CEDEX or unlisted code"))
+    note = join_clauses((*notes, unlisted_postal_code(code)))
     dept_code = department_of_postal_code(code)
     found = resolve_department(dept_code) if dept_code else None
     if found is not None:
         return department_place(found, code, note)
     corse = resolve_region("94") if code.startswith("20") else None
     return region_place(corse, note) if corse else None
+
+
+def _sharing(code: str) -> Callable[[int], str]:
+    def label(count: int) -> str:
+        text = _("{count} communes share postal code {code}")
+        return text.format(count=count, code=code)
+
+    return label
+
+
+def unlisted_postal_code(code: str) -> str:
+    return _("postal code {code} is a CEDEX or unlisted code").format(code=code)
+
+
+def _action(unknown: bool, kept: str, place: str) -> str:
+    """ "kept the postal code: Bordeaux (33)": how a fallback placed the input."""
+    if unknown:
+        if kept == "postal code":
+            text = _("placed by the postal code: {place}")
+        elif kept == "département":
+            text = _("placed by the département: {place}")
+        else:
+            text = _("placed by the region: {place}")
+    elif kept == "postal code":
+        text = kept_postal_code()
+    elif kept == "département":
+        text = _("kept the département: {place}")
+    else:
+        text = _("kept the region: {place}")
+    return text.format(place=place)
+
+
+def kept_postal_code() -> str:
+    """ "kept the postal code: {place}", to be formatted."""
+    return _("kept the postal code: {place}")
 
 
 def fallback(
@@ -68,9 +109,8 @@ def fallback(
         return None
     if place is None:
         return None
-    verb = "placed by" if warning.code == "unknown_place" else "kept"
-    text = f"{warning.text}; {verb} the {kept}: {describe(place)}"
-    return warned(place, warning.code, text)
+    action = _action(warning.code == "unknown_place", kept, describe(place))
+    return warned(place, warning.code, join_clauses((warning.text, action)))
 
 
 def with_postal_code(rows: list[Row], code: str) -> list[Row]:
@@ -102,16 +142,29 @@ def by_insee_checked(
     def ours(rows: list[Row]) -> bool:  # an arrondissement belongs to its city
         return any(r.insee in ids or r.parent in ids for r in rows)
 
-    disagree = []
+    other_city = None
     if city and not ours(named := name_candidates(city)):
-        disagree.append(f"city {named[0].name if named else shown(city)}")
+        other_city = named[0].name if named else shown(city)
     served = gaz.postal(postal_code) if postal_code else []
-    if served and not ours(served):
-        disagree.append(f"postal code {postal_code}")
-    if not disagree:
+    other_code = postal_code if served and not ours(served) else None
+    if other_city is None and other_code is None:
         return place
-    text = (
-        f"{' and '.join(disagree)} {'is' if len(disagree) == 1 else 'are'} not INSEE "
-        f"code {code.upper()}'s; kept the INSEE code: {describe(place)}"
+    if other_city is not None and other_code is not None:
+        text = _(
+            "city {city} and postal code {postal_code} are not INSEE code {code}'s; "
+            "kept the INSEE code: {place}"
+        )
+    elif other_city is not None:
+        text = _("city {city} is not INSEE code {code}'s; kept the INSEE code: {place}")
+    else:
+        text = _(
+            "postal code {postal_code} is not INSEE code {code}'s; kept the INSEE "
+            "code: {place}"
+        )
+    found = text.format(
+        city=other_city,
+        postal_code=other_code,
+        code=code.upper(),
+        place=describe(place),
     )
-    return warned(place, "conflicting_place", text)
+    return warned(place, "conflicting_place", found)

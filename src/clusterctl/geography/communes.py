@@ -4,12 +4,30 @@ came with it: homonyms, short names ("Aix"), and fields that disagree."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
-from .codes import by_postal_code, fallback, with_postal_code
+from clusterctl.i18n import _, join_clauses, ngettext, pgettext
+
+from .codes import (
+    by_postal_code,
+    fallback,
+    kept_postal_code,
+    unlisted_postal_code,
+    with_postal_code,
+)
 from .gazetteer import Row, department_code, load_gazetteer, population
 from .names import longer_names, name_candidates, shown
-from .places import Place, PlaceWarning, choose, commune_place, describe, warned
+from .places import (
+    Place,
+    PlaceWarning,
+    choose,
+    commune_place,
+    describe,
+    postal_code_would_settle,
+    took_most_populous,
+    warned,
+)
 from .postal import department_of_postal_code
 from .tables import Department, Region, resolve_department
 
@@ -20,43 +38,70 @@ def by_city(
     """A commune by name, narrowed by whatever postal code, département or region."""
     rows = name_candidates(key)
     name = rows[0].name if rows else shown(key)
-    unknown = PlaceWarning("unknown_place", f"no commune named {name}")
+    unknown = PlaceWarning(
+        "unknown_place", _("no commune named {name}").format(name=name)
+    )
+    not_found = _("no commune named {name} found").format(name=name)
     notes: tuple[str, ...] = ()
     if code:
         with_code = with_postal_code(rows, code) or with_postal_code(
             longer_names(key), code
         )  # "Aix" with 13100 is Aix-en-Provence
         if with_code:
-            label = f"named {name} have postal code {code}"
-            return choose(with_code, "commune", label, code)
+            return choose(with_code, "commune", _named_with_code(name, code), code)
         if not rows:
-            return fallback(code, dept, region, f"{unknown.text} found", unknown)
+            return fallback(code, dept, region, not_found, unknown)
         if load_gazetteer().postal(code):
             return _conflict(rows, name, code, dept, region)
         prefix = department_of_postal_code(code)
         rows = [r for r in rows if department_code(r.insee) == prefix]
         if not rows:
-            note = f"no commune named {name} where postal code {code} points"
-            not_its = PlaceWarning(
-                "conflicting_place", f"postal code {code} is not {name}'s"
+            note = _("no commune named {name} where postal code {code} points")
+            not_its = PlaceWarning("conflicting_place", _not_its(code, name))
+            return fallback(
+                code, dept, region, note.format(name=name, code=code), not_its
             )
-            return fallback(code, dept, region, note, not_its)
-        notes = (f"postal code {code} is a CEDEX or unlisted code",)
+        notes = (unlisted_postal_code(code),)
     exact = _narrow(rows, dept, region)
     if not code:
         longer = _narrow(longer_names(key), dept, region)
         if longer and _longer_wins(exact, longer):
             return _short_name(key, exact, longer, dept, region)
     if not rows:
-        return fallback(code, dept, region, f"{unknown.text} found", unknown)
+        return fallback(code, dept, region, not_found, unknown)
     if not exact:
         narrower = dept if dept is not None and not _narrow(rows, dept, None) else None
+        if narrower is not None:
+            text = pgettext("département", "no commune named {name} in {area}")
+        elif region is not None:
+            text = pgettext("region", "no commune named {name} in {area}")
+        else:
+            text = _("no commune named {name} in {area}")
         where = narrower.name if narrower else region.name if region else "?"
-        text = f"no commune named {name} in {where}"
+        text = text.format(name=name, area=where)
         return fallback(
             code, narrower, region, text, PlaceWarning("conflicting_place", text)
         )
-    return choose(exact, "commune", f"are named {name}", code, notes)
+    return choose(exact, "commune", _named(name), code, notes)
+
+
+def _named(name: str) -> Callable[[int], str]:
+    def label(count: int) -> str:
+        return _("{count} communes are named {name}").format(count=count, name=name)
+
+    return label
+
+
+def _named_with_code(name: str, code: str) -> Callable[[int], str]:
+    def label(count: int) -> str:
+        text = _("{count} communes named {name} have postal code {code}")
+        return text.format(count=count, name=name, code=code)
+
+    return label
+
+
+def _not_its(code: str, name: str) -> str:
+    return _("postal code {code} is not {name}'s").format(code=code, name=name)
 
 
 def _first_words(name: str, count: int) -> str:
@@ -107,20 +152,45 @@ def _short_name(
         department_code(best.insee),
     )
     pool = sorted({r.insee: r for r in (*exact, *longer)}.values(), key=population)
-    within = f" in {dept.name}" if dept else f" in {region.name}" if region else ""
+    area = dept.name if dept else region.name if region else None
     if len(pool) == 1:
-        text = (
-            f"no commune is named {shown}{within}; took {best.name} ({where}), whose "
-            "name starts with it"
+        if dept:
+            none = pgettext("département", "no commune is named {name} in {area}")
+        elif region:
+            none = pgettext("region", "no commune is named {name} in {area}")
+        else:
+            none = _("no commune is named {name}")
+        took = _("took {commune} ({department}), whose name starts with it")
+        text = join_clauses(
+            (
+                none.format(name=shown, area=area),
+                took.format(commune=best.name, department=where),
+            )
         )
     else:
         names = ", ".join(r.name for r in reversed(pool[-3:]))
-        more = f" and {len(pool) - 3} more" if len(pool) > 3 else ""
-        text = (
-            f"{shown} may be any of {len(pool)} communes ({names}{more}); took the "
-            f"most populous{within}, {best.name} ({where}); a postal code or "
-            "département would settle it"
+        if len(pool) > 3:
+            more = ngettext(
+                "{communes} and {count} more",
+                "{communes} and {count} more",
+                len(pool) - 3,
+            )
+            names = more.format(communes=names, count=len(pool) - 3)
+        many = _("{name} may be any of {count} communes ({communes})").format(
+            name=shown, count=len(pool), communes=names
         )
+        if dept:
+            took = pgettext(
+                "département",
+                "took the most populous in {area}, {commune} ({department})",
+            ).format(area=area, commune=best.name, department=where)
+        elif region:
+            took = pgettext(
+                "region", "took the most populous in {area}, {commune} ({department})"
+            ).format(area=area, commune=best.name, department=where)
+        else:
+            took = took_most_populous(best.name, where)
+        text = join_clauses((many, took, postal_code_would_settle()))
     place = commune_place(best, "commune", ambiguous=len(pool) > 1, notes=(text,))
     return replace(place, warnings=(PlaceWarning("ambiguous_place", text),))
 
@@ -134,7 +204,9 @@ def _conflict(
 ) -> Place | None:
     """A city and a postal code of other communes: the postal code is kept, unless
     a département or region given alongside agrees with the city and not with it."""
-    note = f"no commune named {name} has postal code {code}"
+    note = _("no commune named {name} has postal code {code}").format(
+        name=name, code=code
+    )
     agree = _narrow(rows, dept, region) if dept or region else []
     code_dept = resolve_department(department_of_postal_code(code) or "")
     code_fits = code_dept is not None and (
@@ -142,19 +214,19 @@ def _conflict(
         and (region is None or code_dept.region == region.name)
     )
     if agree and not code_fits:
-        kept = choose(agree, "commune", f"are named {name}", None, (note,))
+        kept = choose(agree, "commune", _named(name), None, (note,))
         given = dept.name if dept else region.name if region else ""
-        text = (
-            f"postal code {code} is not {name}'s; kept the city, which agrees with "
-            f"{given}: {describe(kept)}"
+        city = _("kept the city, which agrees with {area}: {place}").format(
+            area=given, place=describe(kept)
         )
+        text = join_clauses((_not_its(code, name), city))
         return warned(kept, "conflicting_place", text)
-    place = by_postal_code(code, dept, (f"{note}; used the postal code",))
+    used = join_clauses((note, _("used the postal code")))
+    place = by_postal_code(code, dept, (used,))
     if place is None:
         return None
-    text = (
-        f"postal code {code} is not {name}'s; kept the postal code: {describe(place)}"
-    )
+    kept_code = kept_postal_code().format(place=describe(place))
+    text = join_clauses((_not_its(code, name), kept_code))
     return warned(place, "conflicting_place", text)
 
 

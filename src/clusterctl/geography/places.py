@@ -3,8 +3,11 @@ a region, with the notes that say how."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import NamedTuple
+
+from clusterctl.i18n import _, join_clauses
 
 from .gazetteer import Row, coordinates, department_code, load_gazetteer, population
 from .tables import Department, Region, load_tables, resolve_department
@@ -71,11 +74,13 @@ def commune_place(
     parent = load_gazetteer().insee(row.parent) if row.parent else None
     if row.kind in "dx" and parent is not None:
         if parent.name != row.name:
-            extra.append(f"{row.name} is a former commune, now part of {parent.name}")
+            former = _("{name} is a former commune, now part of {commune}")
+            extra.append(former.format(name=row.name, commune=parent.name))
         current = parent
     elif row.kind == "a":
         city = parent.name if parent else row.name
-        extra.append(f"{row.name} is a municipal arrondissement of {city}")
+        part = _("{name} is a municipal arrondissement of {city}")
+        extra.append(part.format(name=row.name, city=city))
     if postal_code is None:
         postal_code = current.postal_codes.split(" ", 1)[0] or None
     dept = department_code(current.insee)
@@ -90,7 +95,7 @@ def commune_place(
         lon=lon,
         resolved_from=resolved_from,
         ambiguous=ambiguous,
-        note="; ".join(extra) or None,
+        note=join_clauses(extra) or None,
     )
 
 
@@ -99,42 +104,61 @@ def department_place(
 ) -> Place:
     """A département placed at its chef-lieu."""
     chef_lieu = load_tables().department_chef_lieu[dept.code]
-    text = f"placed at the chef-lieu of {dept.name} ({dept.code}), {chef_lieu}"
+    text = _("placed at the chef-lieu of {department} ({code}), {chef_lieu}").format(
+        department=dept.name, code=dept.code, chef_lieu=chef_lieu
+    )
     return Place(
         None, postal_code, None, dept.code, dept.region, dept.lat, dept.lon,
-        "department", False, f"{note}; {text}" if note else text,
+        "department", False, join_clauses((note, text)) if note else text,
     )  # fmt: skip
 
 
 def region_place(region: Region, note: str | None = None) -> Place:
     """A region placed at its chef-lieu."""
     chef_lieu = load_tables().region_chef_lieu[region.name]
-    text = f"placed at the chef-lieu of {region.name}, {chef_lieu}"
+    text = _("placed at the chef-lieu of {region}, {chef_lieu}").format(
+        region=region.name, chef_lieu=chef_lieu
+    )
     return Place(
         None, None, None, None, region.name, region.lat, region.lon,
-        "region", False, f"{note}; {text}" if note else text,
+        "region", False, join_clauses((note, text)) if note else text,
     )  # fmt: skip
+
+
+def took_most_populous(commune: str, department: str) -> str:
+    """The clause saying which of several communes was taken."""
+    return _("took the most populous, {commune} ({department})").format(
+        commune=commune, department=department
+    )
+
+
+def postal_code_would_settle() -> str:
+    return _("a postal code or département would settle it")
 
 
 def choose(
     rows: list[Row],
     resolved_from: str,
-    label: str,
+    label: Callable[[int], str],
     postal_code: str | None = None,
     notes: tuple[str, ...] = (),
 ) -> Place:
     """The most populous of `rows`, with a note when there was a choice.
 
-    A shared name is ambiguous; a shared postal code only when its communes lie in
-    different départements (otherwise département and region are certain).
+    `label(count)` says what the communes have in common, as a clause ("3
+    communes share postal code 01000"). A shared name is ambiguous; a shared
+    postal code only when its communes lie in different départements (otherwise
+    département and region are certain).
     """
     best = max(rows, key=population)
     if len(rows) == 1:
         return commune_place(best, resolved_from, postal_code, notes=notes)
     where = department_code(best.insee)
-    note = (
-        f"{len(rows)} communes {label}; took the most populous ({best.name}, {where})"
+    shared = label(len(rows))
+    took = _("took the most populous ({commune}, {department})").format(
+        commune=best.name, department=where
     )
+    note = join_clauses((shared, took))
     ambiguous = resolved_from != "postal_code" or (
         len({department_code(r.insee) for r in rows}) > 1
     )
@@ -144,10 +168,9 @@ def choose(
     if not ambiguous:
         return place
     settle = (
-        "a city" if resolved_from == "postal_code" else "a postal code or département"
+        _("a city would settle it")
+        if resolved_from == "postal_code"
+        else postal_code_would_settle()
     )
-    text = (
-        f"{len(rows)} communes {label}; took the most populous, {best.name} "
-        f"({where}); {settle} would settle it"
-    )
+    text = join_clauses((shared, took_most_populous(best.name, where), settle))
     return replace(place, warnings=(PlaceWarning("ambiguous_place", text),))

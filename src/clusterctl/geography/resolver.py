@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from clusterctl.i18n import _, language
 from clusterctl.text import normalize
 
 from .codes import by_insee, by_insee_checked, by_postal_code
@@ -64,7 +65,9 @@ def _resolve_text(key: str, fields: _Fields) -> Place | None:
     if match and code:
         gaz = load_gazetteer()
         if key == code and not gaz.is_postal_code(code) and (row := gaz.insee(key)):
-            note = f"{key} is not a postal code; read as the INSEE code of {row.name}"
+            note = _(
+                "{code} is not a postal code; read as the INSEE code of {commune}"
+            ).format(code=key, commune=row.name)
             return commune_place(row, "insee_code", notes=(note,))  # "75056": Paris
         after = CEDEX.sub("", key[match.end() :]).strip()  # "31000 Toulouse"
         before = key[: match.start()].strip()  # "Saint-Denis 97400"
@@ -105,8 +108,10 @@ def _resolve_normalised(
     insee_code: str | None,
     department: str | None,
     region: str | None,
+    lang: str,
 ) -> Place | None:
-    """Resolution proper, cached on normalised inputs ("Toulouse" == "TOULOUSE")."""
+    """Resolution proper, cached on normalised inputs ("Toulouse" == "TOULOUSE")
+    and on the language its notes are written in."""
     fields: _Fields = {
         "city": city, "postal_code": postal_code, "insee_code": insee_code,
         "department": department, "region": region,
@@ -132,14 +137,16 @@ def _resolve_raw(
     insee_code: str | None,
     department: str | None,
     region: str | None,
+    lang: str,
 ) -> Place | None:
-    """First cache level, on the inputs exactly as given: a repeat is a dict lookup."""
+    """First cache level, on the inputs exactly as given (and the language): a
+    repeat is a dict lookup."""
     code = normalize_postal_code(postal_code) if postal_code is not None else None
     insee = _clean(insee_code)
     return _resolve_normalised(
         _clean(text), _clean(city), code,
         insee if insee and _INSEE.fullmatch(insee) else None,
-        _clean(department), _clean(region),
+        _clean(department), _clean(region), lang,
     )  # fmt: skip
 
 
@@ -166,7 +173,7 @@ def resolve_place(
     try:
         return _resolve_raw(
             _short(text), _short(city), _short(postal_code), _short(insee_code),
-            _short(department), _short(region),
+            _short(department), _short(region), language(),
         )  # fmt: skip
     except TypeError:  # unhashable input (a list, a dict): not a place
         return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from clusterctl.i18n import _, format_number, language, pgettext
+
 from .scene import Scene
 from .svg import FONT, render_svg
 
@@ -66,20 +68,23 @@ def _listing(scene: Scene) -> str:
             f"<tr><td>{escape(label)}</td><td>{escape(text)}</td></tr>"
             for label, text in scene.entries
         )
-        return f"<table><tr><th>Rank</th><th>Cluster</th></tr>{rows}</table>"
+        head = f"<th>{escape(_('Rank'))}</th><th>{escape(_('Cluster'))}</th>"
+        return f"<table><tr>{head}</tr>{rows}</table>"
+    from clusterctl.labels import status_text
+
     rows = "".join(
         f'<tr><td class="name"><span class="dot" style="background:{m.colour}">'
         f"</span>{escape(m.name)}</td><td>{escape(m.place)}</td>"
         f"<td>{escape(m.region)}</td><td>{escape(m.sector)}</td>"
         f"<td>{escape(m.category)}</td>"
-        f'<td class="num">{m.members if m.members else "?"}</td>'
-        f"<td>{escape(m.status)}</td></tr>"
+        f'<td class="num">{format_number(m.members) if m.members else "?"}</td>'
+        f"<td>{escape(status_text(m.status))}</td></tr>"
         for m in sorted(scene.markers, key=lambda m: m.name.casefold())
     )
     head = "".join(
-        f"<th>{h}</th>"
-        for h in ("Cluster", "Head office", "Region", "Main sector",
-                  "Ecosystem", "Members", "Status")
+        f"<th>{escape(h)}</th>"
+        for h in (_("Cluster"), _("Head office"), _("Region"), _("Main sector"),
+                  _("Ecosystem"), _("Members"), pgettext("column", "Status"))
     )  # fmt: skip
     return f"<table><tr>{head}</tr>{rows}</table>"
 
@@ -89,7 +94,7 @@ def render_html(scene: Scene) -> str:
     svg = render_svg(scene)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{language()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(scene.title)}</title>\n"
         f"<style>{STYLE % {'font': FONT}}</style>\n"

@@ -14,6 +14,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clusterctl.i18n import (
+    _,
+    format_date,
+    format_decimal,
+    format_number,
+    join_clauses,
+    ngettext,
+    pgettext,
+)
+
 from .colours import UNKNOWN_COLOUR, ecosystem_colour
 
 if TYPE_CHECKING:
@@ -86,22 +96,32 @@ def _category(cluster: ClusterRecord) -> tuple[str, str, str]:
 
     taxonomy = load_taxonomy()
     if not cluster.sectors:
-        return UNKNOWN_COLOUR, "No sector recorded", "none"
+        return UNKNOWN_COLOUR, _("No sector recorded"), pgettext("sector", "none")
     main = cluster.sectors[0]
     ecosystem = taxonomy.ecosystem(main)
-    name = taxonomy.ecosystems.get(ecosystem or "", "Other")
+    name = taxonomy.ecosystem_label(ecosystem or "") or pgettext("ecosystem", "Other")
     return ecosystem_colour(ecosystem), name, taxonomy.label(main)
 
 
 def cluster_marker(cluster: ClusterRecord, label: str = "") -> Marker:
+    from clusterctl.labels import status_text
+
     colour, category, sector = _category(cluster)
     members = _members(cluster)
     region = cluster.regions[0] if cluster.regions else ""
-    count = f"{members:,} members" if members else "member count unknown"
+    if members:
+        count = ngettext("{count} member", "{count} members", members).format(
+            count=format_number(members)
+        )
+    else:
+        count = _("member count unknown")
+    status = _("status {status}").format(status=status_text(cluster.status))
     details = (
         f"{cluster.hq.city} ({region})",
-        f"main sector: {sector} ({category})",
-        f"{count}; status {cluster.status}",
+        _("main sector: {sector} ({ecosystem})").format(
+            sector=sector, ecosystem=category
+        ),
+        join_clauses((count, status)),
     )
     return Marker(
         key=cluster.id,
@@ -134,15 +154,29 @@ def footer_lines(dataset: Dataset) -> tuple[str, ...]:
 
     info = dataset.info
     sources = {s for c in dataset.clusters for s in c.record.get("sources") or ()}
-    title = info.title or "clusters"
+    title = info.title or _("clusters")
     licence = f", {info.licence}" if info.licence else ""
     basemap = load_basemap()
+    data = ngettext(
+        "Data: {title}, dataset {version} of {date}{licence}; sources: {count} "
+        "public source cited in the records (clusterctl show ID lists them).",
+        "Data: {title}, dataset {version} of {date}{licence}; sources: {count} "
+        "public sources cited in the records (clusterctl show ID lists them).",
+        len(sources),
+    )
+    base = _(
+        "Base map: {source} ({licence}), simplified; Lambert-93 projection, "
+        "overseas regions in insets at their own scale."
+    )
     return (
-        f"Data: {title}, dataset {info.version} of {info.date}{licence}; "
-        f"sources: {len(sources)} public sources cited in the records "
-        "(clusterctl show ID lists them).",
-        f"Base map: {basemap.source} ({basemap.licence}), simplified; "
-        "Lambert-93 projection, overseas regions in insets at their own scale.",
+        data.format(
+            title=title,
+            version=info.version,
+            date=format_date(info.date),
+            licence=licence,
+            count=format_number(len(sources)),
+        ),
+        base.format(source=basemap.source, licence=basemap.licence),
     )
 
 
@@ -160,11 +194,14 @@ def cluster_scene(
     )
     origin = None
     if near is not None and near.lat is not None and near.lon is not None:
-        name = near.city or near.department or near.region or "here"
+        name = near.city or near.department or near.region or _("here")
         origin = Origin(name, near.lat, near.lon, radius_km)
     count = len(markers)
+    title = ngettext(
+        "{count} cluster: head offices", "{count} clusters: head offices", count
+    )
     return Scene(
-        title=f"{count} cluster{'s' if count != 1 else ''}: head offices",
+        title=title.format(count=format_number(count)),
         subtitle=subtitle,
         markers=tuple(markers),
         legend=_legend(markers),
@@ -183,7 +220,9 @@ def _note_neighbours(markers: list[Marker]) -> list[Marker]:
     for m in markers:
         others = [n for n in at[(m.lat, m.lon)] if n != m.name]
         if others:
-            also = f"same place: {', '.join(sorted(others, key=str.casefold))}"
+            also = _("same place: {clusters}").format(
+                clusters=", ".join(sorted(others, key=str.casefold))
+            )
             m = _with(m, (*m.details, also), m.radius)
         out.append(m)
     return out
@@ -193,7 +232,7 @@ def match_scene(dataset: Dataset, result: Mapping[str, Any]) -> Scene:
     """A company and its top matches (numbered by rank), with lines to them."""
     company = result.get("company") or {}
     location = company.get("location") or {}
-    name = company.get("name") or "the company"
+    name = company.get("name") or _("the company")
     markers, notes = [], []
     for match in result.get("matches") or ():
         cluster = dataset.get(match["id"])
@@ -201,11 +240,15 @@ def match_scene(dataset: Dataset, result: Mapping[str, Any]) -> Scene:
             continue
         base = cluster_marker(cluster, label=str(match["rank"]))
         distance = match.get("distance_km")
-        away = f"{distance:g} km away" if distance is not None else "distance unknown"
-        details = (
-            f"#{match['rank']}, score {match['score']:.0f}/100, {away}",
-            *base.details[:2],
+        away = (
+            _("{distance} km away").format(distance=format_decimal(distance, None))
+            if distance is not None
+            else _("distance unknown")
         )
+        rank = _("#{rank}, score {score}/100, {distance}").format(
+            rank=match["rank"], score=f"{match['score']:.0f}", distance=away
+        )
+        details = (rank, *base.details[:2])
         markers.append(_with(base, details, radius=7.0))
     origin = None
     lat, lon = location.get("lat"), location.get("lon")
@@ -213,12 +256,18 @@ def match_scene(dataset: Dataset, result: Mapping[str, Any]) -> Scene:
         where = location.get("city") or location.get("region") or ""
         origin = Origin(f"{name} ({where})" if where else name, lat, lon)
     else:
-        notes.append(f"{name}: location not known as a point; no lines drawn")
+        unplaced = _("{company}: location not known as a point; no lines drawn")
+        notes.append(unplaced.format(company=name))
     markers.sort(key=lambda m: -int(m.label))
     entries = tuple((str(m["rank"]), _entry(m)) for m in result.get("matches") or ())
+    title = ngettext(
+        "{company}: top {count} cluster",
+        "{company}: top {count} clusters",
+        len(markers),
+    )
     return Scene(
-        title=f"{name}: top {len(markers)} clusters",
-        subtitle="numbers are ranks; lines join the company to each cluster's HQ",
+        title=title.format(company=name, count=len(markers)),
+        subtitle=_("numbers are ranks; lines join the company to each cluster's HQ"),
         markers=tuple(markers),
         legend=_legend(markers),
         footer=footer_lines(dataset),
@@ -232,8 +281,12 @@ def match_scene(dataset: Dataset, result: Mapping[str, Any]) -> Scene:
 
 def _entry(match: Mapping[str, Any]) -> str:
     distance = match.get("distance_km")
-    away = f", {distance:.0f} km" if distance is not None else ""
-    return f"{match['name']}: score {match['score']:.0f}{away}"
+    score = f"{match['score']:.0f}"
+    if distance is None:
+        return _("{cluster}: score {score}").format(cluster=match["name"], score=score)
+    return _("{cluster}: score {score}, {distance} km").format(
+        cluster=match["name"], score=score, distance=f"{distance:.0f}"
+    )
 
 
 def _with(marker: Marker, details: tuple[str, ...], radius: float) -> Marker:

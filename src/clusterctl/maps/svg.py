@@ -15,6 +15,8 @@ import textwrap
 from html import escape
 from typing import NamedTuple
 
+from clusterctl.i18n import _, format_number
+
 from . import colours
 from .basemap import load_basemap
 from .layout import Frame, Layout, make_layout
@@ -194,7 +196,8 @@ def _star(x: float, y: float, r: float) -> str:
 
 
 def _colour_key(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
-    out = [_text(x, y, "Main sector (EU industrial ecosystem)", 12, weight="bold")]
+    title = _("Main sector (EU industrial ecosystem)")
+    out = [_text(x, y, title, 12, weight="bold")]
     for colour, name in scene.legend:
         y += 20
         out.append(f'<circle cx="{_n(x + 7)}" cy="{_n(y - 4)}" r="6" fill="{colour}"/>')
@@ -204,7 +207,7 @@ def _colour_key(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
 
 def _size_key(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
     y += 34
-    out = [_text(x, y, "Members", 12, weight="bold")]
+    out = [_text(x, y, _("Members"), 12, weight="bold")]
     cx = x + 16
     for count in SIZE_REFERENCE:
         r = marker_radius(count)
@@ -212,18 +215,19 @@ def _size_key(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
             f'<circle cx="{_n(cx)}" cy="{_n(y + 26)}" r="{_n(r)}" fill="none" '
             f'stroke="{colours.INK}"/>'
         )
-        out.append(_text(cx, y + 54, f"{count:,}", 11, "middle"))
+        out.append(_text(cx, y + 54, format_number(count), 11, "middle"))
         cx += 2 * r + 40
     y += 62
     if any(m.members is None for m in scene.markers):
         y += 18
-        out.append(_text(x, y, "unknown: smallest size", 11, fill=colours.MUTED))
+        unknown = _("unknown: smallest size")
+        out.append(_text(x, y, unknown, 11, fill=colours.MUTED))
     return out, y
 
 
 def _ranked(scene: Scene, x: float, y: float) -> tuple[list[str], float]:
     y += 34
-    out = [_text(x, y, "Rank, cluster, score, distance", 12, weight="bold")]
+    out = [_text(x, y, _("Rank, cluster, score, distance"), 12, weight="bold")]
     for label, text in scene.entries:
         for k, line in enumerate(textwrap.wrap(text, 40)):
             y += 18
@@ -251,7 +255,8 @@ def _legend(scene: Scene, missing: list[str]) -> list[str]:
             out.append(_text(x + 20, y, line, 12))
     notes = [*scene.notes]
     if missing:
-        notes.append("Not on the map (no place in France): " + ", ".join(missing))
+        off = _("Not on the map (no place in France): {clusters}")
+        notes.append(off.format(clusters=", ".join(missing)))
     for line in (line for note in notes for line in textwrap.wrap(note, 44)):
         y += 18
         out.append(_text(x, y, line, 11, fill=colours.MUTED))

@@ -14,6 +14,8 @@ import itertools
 import textwrap
 from dataclasses import dataclass, field
 
+from clusterctl.i18n import _, join_clauses
+
 from . import colours
 from .basemap import load_basemap
 from .braille import BrailleCanvas
@@ -208,8 +210,14 @@ def _legend(
         lines += [[(" " * indent + more, None)] for more in wrapped[1:]]
     notes = list(scene.notes)
     if missing:
-        why = "" if insets else " (overseas insets need a width of 60 or more)"
-        notes.append(f"not on the map{why}: {', '.join(missing)}")
+        if insets:
+            off = _("not on the map: {clusters}")
+        else:
+            off = _(
+                "not on the map (overseas insets need a width of 60 or more): "
+                "{clusters}"
+            )
+        notes.append(off.format(clusters=", ".join(missing)))
     for note in notes:
         lines += [
             [(line, colours.MUTED)]
@@ -229,7 +237,7 @@ def _places(group: _Group) -> str:
     by_place: dict[str, list[str]] = {}
     for m in sorted(group.markers, key=lambda m: m.name.casefold()):
         by_place.setdefault(m.place, []).append(m.name)
-    return "; ".join(
+    return join_clauses(
         f"{', '.join(names)} ({place})" for place, names in by_place.items()
     )
 
