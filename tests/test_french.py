@@ -184,6 +184,20 @@ def test_file_error_in_french(tmp_path):
     assert str(folder.value) == f"{tmp_path}: c'est un dossier, pas un profil"
 
 
+def test_profile_errors_in_french_without_pydantic_wording(tmp_path):
+    i18n.set_language("fr")
+    with pytest.raises(ClusterctlError) as bad:
+        api.match({"name": "Acme", "size": "big"}, dataset=standard(tmp_path))
+    assert str(bad.value) == (
+        "profil : size: la valeur doit être 'startup', 'sme', 'midcap', 'large', "
+        "'research', 'academic' ou 'public'"
+    )
+    i18n.set_language("en")
+    with pytest.raises(ClusterctlError) as english:
+        api.match({"name": "Acme", "size": "big"}, dataset=standard(tmp_path))
+    assert str(english.value).startswith("profile: size: Input should be 'startup'")
+
+
 # ------------------------------------------------------------------ words
 def test_sector_and_ecosystem_labels_follow_the_language():
     taxonomy = load_taxonomy()

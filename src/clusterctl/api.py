@@ -74,6 +74,7 @@ def match_many(
 
     from .batch import CHUNK, BatchMatcher, Block
     from .models import Profile
+    from .problems import error_text
     from .profiles import resolve_profile
 
     m = matcher(dataset, weights)
@@ -111,7 +112,7 @@ def match_many(
         try:
             company = resolve_profile(Profile.model_validate(raw), line=index)
         except ValidationError as exc:
-            pending.append((index, str(exc.errors(include_url=False)[0]["msg"])))
+            pending.append((index, error_text(exc.errors(include_url=False)[0])))
             continue
         bm.add_company(block, company)
         pending.append((index, company))
@@ -126,6 +127,7 @@ def _profile(profile: Mapping[str, Any] | str | Path) -> Any:
     from pydantic import ValidationError
 
     from .models import Profile
+    from .problems import error_text
     from .profiles import read_profile
 
     if isinstance(profile, str | Path):
@@ -138,6 +140,7 @@ def _profile(profile: Mapping[str, Any] | str | Path) -> Any:
         if where:
             message = _("profile: {field}: {error}")
             raise ProfileError(
-                message.format(field=where, error=first["msg"])
+                message.format(field=where, error=error_text(first))
             ) from None
-        raise ProfileError(_("profile: {error}").format(error=first["msg"])) from None
+        message = _("profile: {error}")
+        raise ProfileError(message.format(error=error_text(first))) from None

@@ -8,11 +8,11 @@ turned `007`, `no` or `2024-01-02` into a number, boolean or date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import _, ngettext
+from .i18n import LANGUAGES, _, language, ngettext, pgettext
 
 ERROR = "error"
 WARNING = "warning"
@@ -85,7 +85,7 @@ def _message(
     suggest: Callable[[str, Sequence[str | int]], str | None] | None,
 ) -> str:
     kind = err["type"]
-    msg = str(err["msg"]).removeprefix("Value error, ")
+    msg = error_text(err)
     value = err.get("input")
     if kind == "extra_forbidden":
         hint = suggest(str(loc[-1]), loc[:-1]) if suggest else None
@@ -111,6 +111,98 @@ def _message(
     if kind.startswith("model_") or kind == "model_type" or value is None:
         return msg
     return _("{message} (got {value})").format(message=msg, value=shorten(value))
+
+
+def error_text(err: Mapping[str, Any]) -> str:
+    """One pydantic error's message for people, in the language in use."""
+    return _translated(err) or str(err["msg"]).removeprefix("Value error, ")
+
+
+def _translated(err: Mapping[str, Any]) -> str | None:
+    """pydantic's message for the usual error types, in the language in use
+    (None in English, where pydantic's own words are kept, and for other types).
+    The English texts are pydantic's."""
+    if language() == LANGUAGES[0]:
+        return None
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", ""))
+        head, sep, last = expected.rpartition(" or ")
+        if sep:
+            expected = head + pgettext("before the last item of a list", " or ") + last
+        return _("Input should be {expected}").format(expected=expected)
+    if kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
+        count = int(ctx.get("min_length" if kind == "too_short" else "max_length", 0))
+        if kind == "too_short":
+            text = ngettext(
+                "List should have at least {min_length} item after validation, not "
+                "{actual_length}",
+                "List should have at least {min_length} items after validation, not "
+                "{actual_length}",
+                count,
+            )
+        else:
+            text = ngettext(
+                "List should have at most {max_length} item after validation, not "
+                "{actual_length}",
+                "List should have at most {max_length} items after validation, not "
+                "{actual_length}",
+                count,
+            )
+        return text.format(**ctx)
+    if kind in ("string_too_short", "string_too_long"):
+        if kind == "string_too_short":
+            count = int(ctx.get("min_length", 0))
+            text = ngettext(
+                "String should have at least {min_length} character",
+                "String should have at least {min_length} characters",
+                count,
+            )
+        else:
+            count = int(ctx.get("max_length", 0))
+            text = ngettext(
+                "String should have at most {max_length} character",
+                "String should have at most {max_length} characters",
+                count,
+            )
+        return text.format(**ctx)
+    simple = {
+        "string_type": _("Input should be a valid string"),
+        "list_type": _("Input should be a valid list"),
+        "dict_type": _("Input should be a valid dictionary"),
+        "model_type": _("Input should be a valid dictionary"),
+        "bool_type": _("Input should be a valid boolean"),
+        "bool_parsing": _("Input should be a valid boolean"),
+        "int_type": _("Input should be a valid integer"),
+        "int_parsing": _("Input should be a valid integer"),
+        "int_from_float": _("Input should be a valid integer"),
+        "float_type": _("Input should be a valid number"),
+        "float_parsing": _("Input should be a valid number"),
+        "finite_number": _("Input should be a finite number"),
+        "date_type": _("Input should be a valid date"),
+        "date_parsing": _("Input should be a valid date in the format YYYY-MM-DD"),
+        "date_from_datetime_parsing": _(
+            "Input should be a valid date in the format YYYY-MM-DD"
+        ),
+        "url_parsing": _("Input should be a valid URL"),
+        "url_type": _("Input should be a valid URL"),
+    }
+    if kind in simple:
+        return simple[kind]
+    bounds = {
+        "greater_than_equal": _("Input should be greater than or equal to {ge}"),
+        "less_than_equal": _("Input should be less than or equal to {le}"),
+        "greater_than": _("Input should be greater than {gt}"),
+        "less_than": _("Input should be less than {lt}"),
+        "string_pattern_mismatch": _("String should match pattern '{pattern}'"),
+    }
+    if kind in bounds:
+        try:
+            return bounds[kind].format(**ctx)
+        except (KeyError, IndexError, ValueError):
+            return None
+    return None
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
