@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from fixture_data import FULL_DATASET
+
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "clusters.yaml"
 
 # The fixed sector taxonomy (68 ids): each parent followed by its children.
@@ -488,83 +490,6 @@ def test_member_types_and_services_only_from_own_sources(
 
 # ------------------------------------------------- model, provenance, hostile text
 
-#: A dataset that sets every field of every model (a test below checks that it
-#: does), so that each string field can be given a control character in turn.
-FULL_DATASET: dict = {
-    "dataset": {
-        "version": "full-1",
-        "date": dt.date(2026, 11, 27),
-        "title": "Every field",
-        "licence": "CC-BY-4.0",
-        "kinds": {
-            "pole_de_competitivite": {
-                "label": "Pôle de compétitivité",
-                "member_types": ["sme"],
-                "services": ["funding"],
-                "sources": ["https://example.org/kind"],
-            }
-        },
-        "programme": {
-            "name": "Pôles de compétitivité",
-            "phase": "V",
-            "start": dt.date(2023, 1, 1),
-            "end": dt.date(2026, 12, 31),
-            "next_phase": {
-                "note": "Nothing published yet.",
-                "as_of": dt.date(2026, 11, 1),
-                "sources": ["https://example.org/next"],
-            },
-            "notes": "Funding changed.",
-            "sources": ["https://example.org/programme"],
-        },
-    },
-    "clusters": [
-        {
-            "id": "alpha-pole",
-            "name": "Alpha Pôle",
-            "aliases": ["Alpha"],
-            "former_names": ["Old Alpha"],
-            "absorbed": [
-                {
-                    "name": "Beta Cluster",
-                    "year": 2019,
-                    "source": "https://example.org/beta",
-                    "note": "A regional cluster.",
-                }
-            ],
-            "kind": "pole_de_competitivite",
-            "status": "active",
-            "status_as_of": dt.date(2023, 3, 27),
-            "status_source": "https://example.org/status",
-            "label_term_end": dt.date(2026, 12, 31),
-            "successor": None,
-            "regions": ["Occitanie"],
-            "hq": {"city": "Toulouse", "department": "31", "lat": 43.6, "lon": 1.44},
-            "sectors": ["aerospace"],
-            "keywords": ["avionics"],
-            "naf": ["30.30Z"],
-            "website": "https://alpha.example.org",
-            "website_verified": True,
-            "founded": 2005,
-            "members": {
-                "count": 120,
-                "as_of": 2024,
-                "as_of_date": dt.date(2024, 4, 2),
-                "source": "https://example.org/members",
-                "note": "about 120",
-            },
-            "member_types": ["sme"],
-            "services": ["funding"],
-            "programmes": ["Interreg"],
-            "confidence": "high",
-            "notes": "Nothing uncertain.",
-            "description": "An aerospace cluster.",
-            "sources": ["https://example.org/alpha"],
-            "last_verified": dt.date(2026, 11, 1),
-        }
-    ],
-}
-
 
 def _dump(data: dict) -> str:
     import yaml
@@ -830,29 +755,3 @@ def test_unknown_member_types_stay_unknown(runner, tmp_path) -> None:
     assert record["services"] is None
     listed = runner.invoke(app, ["--data", str(path), "list", "-f", "json"])
     assert json.loads(listed.stdout)[0]["member_types"] is None
-
-
-def test_three_representations_of_a_cluster_agree() -> None:
-    """models.Cluster, records.CLUSTER_FIELDS and dataset.ClusterRecord say the
-    same fields (until they become one)."""
-    from clusterctl import models
-    from clusterctl.dataset import ClusterRecord
-    from clusterctl.records import CLUSTER_FIELDS, valid_fields
-
-    assert list(CLUSTER_FIELDS) == list(models.Cluster.model_fields)
-    valid = valid_fields()
-    for sub in models.Members.model_fields:
-        assert f"members.{sub}" in valid
-    for sub in models.Headquarters.model_fields:
-        assert f"hq.{sub}" in valid
-    record = models.Cluster.model_validate(FULL_DATASET["clusters"][0]).model_dump(
-        mode="json"
-    )
-    plain = ClusterRecord(record)
-    for name in ClusterRecord.__slots__:
-        if name in ("record", "hq", "absorbed"):
-            continue
-        value = getattr(plain, name)
-        expected = record[name]
-        assert (list(value) if isinstance(value, tuple) else value) == expected, name
-    assert plain.absorbed == tuple(a["name"] for a in record["absorbed"])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import DataFileError
 from .resources import data_file
 from .text import compact, normalize
+from .vocabulary import CURRENT_STATUSES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 ENV_DATA = "CLUSTERCTL_DATA"
 _URL = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$"
 ENV_TODAY = "CLUSTERCTL_TODAY"
-CURRENT_STATUSES = ("active", "probation", "unconfirmed")
 
 
 def default_path(data: str | None = None) -> str:

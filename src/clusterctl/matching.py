@@ -38,8 +38,7 @@ from .text import content_words
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
     from .labels import Label
     from .profiles import Company
     from .taxonomy import Taxonomy
@@ -123,7 +122,7 @@ def parse_weights(spec: str | None) -> dict[str, float]:
 
 @dataclass
 class Match:
-    cluster: Cluster
+    cluster: ClusterRecord
     score: float
     criteria: dict[str, Criterion]
     distance_km: float | None
@@ -132,7 +131,7 @@ class Match:
 
 
 def known_lists(
-    dataset: Dataset, cluster: Cluster
+    dataset: Dataset, cluster: ClusterRecord
 ) -> tuple[frozenset[str] | None, frozenset[str] | None]:
     """A cluster's member types and services as its record (or its kind's
     defaults) gives them; None where nothing is recorded (an empty list is
@@ -217,7 +216,7 @@ class Matcher:
             self._idf = self._compute_idf()
         return self._idf
 
-    def _bag(self, cluster: Cluster) -> dict[str, float]:
+    def _bag(self, cluster: ClusterRecord) -> dict[str, float]:
         bag: dict[str, float] = {}
 
         def add(text: str, weight: float) -> None:
@@ -241,7 +240,7 @@ class Matcher:
             add(cluster.description, BAG_WEIGHTS["description"])
         return bag
 
-    def _profile(self, cluster: Cluster) -> ClusterProfile:
+    def _profile(self, cluster: ClusterRecord) -> ClusterProfile:
         member_types, services = known_lists(self.dataset, cluster)
         return ClusterProfile(
             id=cluster.id,

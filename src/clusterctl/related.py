@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 from .text import normalize
 
 if TYPE_CHECKING:
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
 
 
-def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]:
+def related_clusters(dataset: Dataset, cluster: ClusterRecord) -> list[dict[str, Any]]:
     """Every other cluster that is not merged, with something in common, best
     first; each with its label on today's date (`label_status`, `label_note`)."""
     from . import geography

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .text import compact, normalize
 
 if TYPE_CHECKING:
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
 
 #: field -> (weight, rapidfuzz scorer name). Weights keep names on top.
 FIELDS: dict[str, tuple[float, str]] = {
@@ -31,7 +30,7 @@ MIN_PARTIAL = 5
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    cluster: Cluster
+    cluster: ClusterRecord
     score: float
     field: str
     matched: str
@@ -40,7 +39,7 @@ class Hit:
 @dataclass
 class SearchIndex:
     texts: dict[str, list[tuple[str, str, str]]]  # field -> [(normalised, shown, id)]
-    by_id: dict[str, Cluster]
+    by_id: dict[str, ClusterRecord]
 
     @classmethod
     def build(cls, dataset: Dataset) -> SearchIndex:
@@ -157,7 +156,9 @@ def search(dataset: Dataset, query: str, *, min_score: float = 70.0) -> list[Hit
     return index_for(dataset).search(query, min_score=min_score)
 
 
-def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluster]:
+def suggest_clusters(
+    dataset: Dataset, text: str, limit: int = 5
+) -> list[ClusterRecord]:
     """Clusters whose names are close to `text`, for a "did you mean" message."""
     from rapidfuzz import fuzz, process
 
@@ -170,7 +171,7 @@ def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluste
         limit=limit * 3,
         score_cutoff=70,
     )
-    out: list[Cluster] = []
+    out: list[ClusterRecord] = []
     for choice, _score, _ in found:
         cluster = dataset.get(choices[choice])
         if cluster and cluster not in out:
@@ -178,7 +179,7 @@ def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluste
     return out[:limit]
 
 
-def find_clusters(dataset: Dataset, name: str) -> list[Cluster]:
+def find_clusters(dataset: Dataset, name: str) -> list[ClusterRecord]:
     """Clusters named `name` (id, name, alias or former name); when there is
     none, a `NotFoundError` that lists the closest names."""
     from .errors import NotFoundError
