@@ -513,3 +513,19 @@ class Profile(Strict):
                 "a profile needs at least one of description, sectors, keywords, naf"
             )
         return self
+
+
+#: The documents `clusterctl schema NAME` describes.
+SCHEMAS: dict[str, type[Strict]] = {
+    "cluster": Cluster,
+    "dataset": ClusterFile,
+    "profile": Profile,
+}
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document of `SCHEMAS`."""
+    doc = SCHEMAS[name].model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc.setdefault("title", name)
+    return doc

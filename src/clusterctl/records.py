@@ -3,18 +3,21 @@
 The field names here are a plain copy of the pydantic model's (`models.Cluster`,
 `models.Headquarters`, `models.Members`), so that listing clusters needs no
 pydantic; tests/test_models.py fails when the two differ. Output keys are the
-dataset's field names; `member_types` and `services` are
-filled from the kind's defaults when a record does not set its own (null when
-neither is recorded: unknown), and dates are ISO strings, so JSON, CSV and
-tables all say the same thing.
+dataset's field names; `member_types` and `services` are filled from the
+kind's defaults when a record does not set its own (null when neither is
+recorded: unknown), and dates are ISO strings, so JSON, CSV and tables all say
+the same thing. `labelled_record` adds the label on a date (`labels`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .labels import with_label
+
 if TYPE_CHECKING:
     from .dataset import ClusterRecord, Dataset
+    from .labels import Label
 
 #: Columns shown by default in tables, TSV and CSV (`--fields` changes them).
 SUMMARY_COLUMNS = ("id", "name", "status", "regions", "hq.city", "sectors")
@@ -74,3 +77,11 @@ def valid_fields(extra: tuple[str, ...] = ()) -> list[str]:
         names.append(key)
         names.extend(f"{key}.{sub}" for sub in NESTED_FIELDS.get(key, ()))
     return names + list(extra)
+
+
+def labelled_record(
+    dataset: Dataset, cluster: ClusterRecord, label: Label
+) -> dict[str, Any]:
+    """The full output record of a cluster with its label on a date
+    (`label_status` and `label_note` after `status`)."""
+    return with_label(cluster_record(dataset, cluster), label)
