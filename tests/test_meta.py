@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -46,6 +47,26 @@ def test_a_cluster_has_one_name_in_the_code():
         if re.search(r"import .*\bClusterRecord as\b|\bas ClusterRecord\b", line)
     ]
     assert offenders == []
+
+
+def test_command_modules_do_not_import_the_cli_package():
+    """`clusterctl.cli` imports the command modules; they take `app` from
+    `cli.app`, never from the package, so that nothing imports in a circle."""
+    folder = SRC / "cli"
+    modules = {p.stem for p in folder.glob("*.py")}
+    cycles = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            names = {a.name for a in node.names}
+            if (node.level == 0 and node.module == "clusterctl.cli") or (
+                node.level == 1 and not node.module and names - modules
+            ):
+                cycles.append(f"{path.name}:{node.lineno}")
+    assert cycles == []
 
 
 def test_list_json_needs_no_rich_or_rapidfuzz(tmp_path):

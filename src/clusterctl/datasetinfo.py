@@ -8,7 +8,6 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .labels import LABEL_STATUSES, as_date, dataset_labels
-from .vocabulary import Confidence
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -87,6 +86,6 @@ def provenance(dataset: Dataset) -> dict[str, Any]:
             1 for r in records if r.get("website") and not r.get("website_verified")
         ),
         "low_confidence": sorted(
-            r["id"] for r in records if r.get("confidence") == Confidence.low
+            r["id"] for r in records if r.get("confidence") == "low"
         ),
     }

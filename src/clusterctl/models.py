@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -23,15 +24,50 @@ from pydantic import (
     model_validator,
 )
 
-# The vocabularies are defined without pydantic, for the fast path; the models
-# validate against the very same enums (re-exported here).
-from .vocabulary import Confidence as Confidence
-from .vocabulary import MemberType as MemberType
-from .vocabulary import Service as Service
-from .vocabulary import Status as Status
-
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 NAF_PATTERN = r"^\d{2}(\.\d{1,2}[A-Z]?)?$"
+
+# The vocabularies. `vocabulary.py` holds their values as plain tuples for the
+# code that runs without pydantic; tests/test_models.py checks that both agree.
+
+
+class MemberType(StrEnum):
+    """Kinds of organisation a cluster admits, and a company's own kind (`size`)."""
+
+    startup = "startup"
+    sme = "sme"
+    midcap = "midcap"
+    large = "large"
+    research = "research"
+    academic = "academic"
+    public = "public"
+
+
+class Service(StrEnum):
+    """What a cluster offers; a company's `looking_for` uses the same words."""
+
+    rd_projects = "rd-projects"
+    funding = "funding"
+    coaching = "coaching"
+    europe = "europe"
+    export = "export"
+    training = "training"
+    events = "events"
+
+
+class Status(StrEnum):
+    """Label status: `merged` records are kept so old names lead to their successor."""
+
+    active = "active"
+    probation = "probation"
+    merged = "merged"
+    unconfirmed = "unconfirmed"
+
+
+class Confidence(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

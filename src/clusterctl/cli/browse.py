@@ -9,7 +9,7 @@ import typer
 
 from clusterctl.formats import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     DataOption,
     FieldsOption,

@@ -10,7 +10,7 @@ import typer
 
 from clusterctl.errors import ExitCode
 
-from . import app
+from .app import app
 from .common import DataOption, user_errors
 
 

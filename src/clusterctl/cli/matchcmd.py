@@ -10,7 +10,7 @@ import typer
 from clusterctl.errors import UsageError
 from clusterctl.formats import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     DataOption,
     FieldsOption,
