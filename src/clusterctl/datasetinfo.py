@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from .dataset import today
 from .labels import LABEL_STATUSES, as_date, dataset_labels
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ BUNDLED_LICENCES = {
 def dataset_info(dataset: Dataset, on: dt.date | None = None) -> dict[str, Any]:
     """The dataset described as one record, its labels taken on date `on`
     (default: today, or `$CLUSTERCTL_TODAY`)."""
-    from .dataset import today
-
     when = on or today()
     clusters = dataset.clusters
     statuses = Counter(c.status for c in clusters)

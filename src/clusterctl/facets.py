@@ -3,6 +3,7 @@
 What `clusterctl sectors` and `clusterctl regions` print, as plain rows. A
 current cluster is one whose recorded status is not merged
 (`Dataset.current`); a parent sector counts the clusters of its children.
+`geography` is imported by `region_facets` only: `sectors` does not need it.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .dataset import today
+from .errors import UsageError
+
 if TYPE_CHECKING:
     from .dataset import ClusterRecord, Dataset
 
@@ -78,7 +81,7 @@ class Programme(NamedTuple):
         return self.end is not None and self.end < on
 
 
-def as_date(value: Any) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
     """A date from a dataset value (a date, or an ISO string in cached data)."""
     if value is None or isinstance(value, dt.date):
         return value
@@ -88,7 +91,7 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
-def _get(obj: Any, key: str) -> Any:
+def _get(obj: object, key: str) -> Any:
     if obj is None:
         return None
     if isinstance(obj, Mapping):
@@ -96,7 +99,7 @@ def _get(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
-def programme_of(header: Any) -> Programme | None:
+def programme_of(header: object) -> Programme | None:
     """The `programme` block of a dataset header, or None when it has none."""
     block = _get(header, "programme")
     if not block:
@@ -188,8 +191,6 @@ def with_label(record: Mapping[str, Any], label: Label) -> dict[str, Any]:
 
 def dataset_labels(dataset: Dataset, on: dt.date | None = None) -> dict[str, Label]:
     """Every cluster id -> its label on `on` (default: `dataset.today()`)."""
-    from .dataset import today
-
     when = on or today()
     programme = programme_of(dataset.info)
     return {c.id: cluster_label(c, when, programme) for c in dataset.clusters}
@@ -198,8 +199,6 @@ def dataset_labels(dataset: Dataset, on: dt.date | None = None) -> dict[str, Lab
 def resolve_statuses(values: Iterable[str]) -> frozenset[str]:
     """`--status` values (states and group names, any case) -> the states they
     select; an unknown value is a `UsageError` naming the valid ones."""
-    from .errors import UsageError
-
     out: set[str] = set()
     for value in values:
         key = value.strip().lower()
@@ -222,8 +221,6 @@ def resolve_statuses(values: Iterable[str]) -> frozenset[str]:
 def phase_notice(dataset: Dataset, on: dt.date | None = None) -> str | None:
     """A warning when the dataset's programme phase has ended on `on` (or, with
     no programme block, when no cluster's label is current any more)."""
-    from .dataset import today
-
     when = on or today()
     programme = programme_of(dataset.info)
     if programme is not None and programme.ended(when):

@@ -9,10 +9,11 @@ place is given, else in dataset order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .formats import flatten
 from .labels import LABEL_FIELDS, dataset_labels
 from .query import filter_clusters
 from .records import labelled_record, valid_fields
@@ -65,8 +66,6 @@ def sort_rows(
     do not matter), lists by their joined text; ties keep id order in both
     directions and missing values come last. A field that is not in `valid`,
     or that has sub-fields, is a `UsageError`."""
-    from .formats import flatten
-
     key = sort or default
     if not key:
         return rows
@@ -107,12 +106,10 @@ def unknown_member_types(
 ) -> int:
     """How many clusters with a label state in `statuses` record no member
     types: `--member-type` cannot keep them, as nothing says they admit it."""
-    from .matching import known_lists
-
     wanted = set(statuses)
-    labels: Mapping[str, Any] = dataset_labels(dataset, on)
+    labels = dataset_labels(dataset, on)
     return sum(
         1
         for c in dataset.clusters
-        if labels[c.id].status in wanted and known_lists(dataset, c)[0] is None
+        if labels[c.id].status in wanted and dataset.known_lists(c)[0] is None
     )

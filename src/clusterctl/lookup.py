@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
+from .search import find_clusters
 from .text import normalize
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ def one_cluster(dataset: Dataset, name: str) -> ClusterRecord:
     """The cluster `name` designates (id, name, alias, former name or absorbed
     organisation); a `NotFoundError` when it designates none (with the closest
     names) or several (listing them)."""
-    from .search import find_clusters
-
     found = find_clusters(dataset, name)
     if len(found) > 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in found)

@@ -17,7 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import geography
+from .dataset import today
 from .errors import UsageError
+from .labels import cluster_label, phase_notice, programme_of
 from .reasons import NAF_ELIGIBLE, SECTOR_ELIGIBLE, eligibility, reasons
 from .scoring import (
     CRITERIA,
@@ -33,12 +36,14 @@ from .scoring import (
     score_text,
     total,
 )
+from .taxonomy import load_taxonomy
 from .text import content_words
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from .dataset import ClusterRecord, Dataset
+    from .geography import Place
     from .labels import Label
     from .profiles import Company
     from .taxonomy import Taxonomy
@@ -130,23 +135,6 @@ class Match:
     label: Label | None = None
 
 
-def known_lists(
-    dataset: Dataset, cluster: ClusterRecord
-) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """A cluster's member types and services as its record (or its kind's
-    defaults) gives them; None where nothing is recorded (an empty list is
-    nothing recorded too)."""
-    kind = dataset.info.kinds.get(cluster.kind) or {}
-
-    def known(own: Sequence[str] | None, key: str) -> frozenset[str] | None:
-        values = own if own is not None else kind.get(key)
-        return frozenset(values) if values else None
-
-    return known(cluster.member_types, "member_types"), known(
-        cluster.services, "services"
-    )
-
-
 class Matcher:
     """Scores companies against the clusters of a dataset.
 
@@ -168,11 +156,6 @@ class Matcher:
         current_first: bool = False,
         on: dt.date | None = None,
     ) -> None:
-        from . import geography
-        from .dataset import today
-        from .labels import cluster_label, programme_of
-        from .taxonomy import load_taxonomy
-
         self.dataset = dataset
         self.weights = normalise_weights(
             DEFAULT_WEIGHTS if weights is None else weights
@@ -241,7 +224,7 @@ class Matcher:
         return bag
 
     def _profile(self, cluster: ClusterRecord) -> ClusterProfile:
-        member_types, services = known_lists(self.dataset, cluster)
+        member_types, services = self.dataset.known_lists(cluster)
         return ClusterProfile(
             id=cluster.id,
             sectors=tuple(cluster.sectors),
@@ -323,7 +306,7 @@ def company_record(company: Company) -> dict[str, Any]:
     }
 
 
-def _place_record(place: Any) -> dict[str, Any] | None:
+def _place_record(place: Place | None) -> dict[str, Any] | None:
     if place is None:
         return None
     return {
@@ -387,8 +370,6 @@ def match_record(
 
 def label_warnings(matcher: Matcher, matches: Sequence[Match]) -> list[dict[str, str]]:
     """Warnings about the labels of the given matches, and about the phase."""
-    from .labels import phase_notice
-
     out = []
     notice = phase_notice(matcher.dataset, matcher.on)
     if notice:

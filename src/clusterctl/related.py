@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import geography
+from .labels import dataset_labels
+from .taxonomy import load_taxonomy
 from .text import normalize
 
 if TYPE_CHECKING:
@@ -18,10 +21,6 @@ if TYPE_CHECKING:
 def related_clusters(dataset: Dataset, cluster: ClusterRecord) -> list[dict[str, Any]]:
     """Every other cluster that is not merged, with something in common, best
     first; each with its label on today's date (`label_status`, `label_note`)."""
-    from . import geography
-    from .labels import dataset_labels
-    from .taxonomy import load_taxonomy
-
     taxonomy = load_taxonomy()
     labels = dataset_labels(dataset)
     mine = set(cluster.sectors)

@@ -3,30 +3,28 @@
 The file is validated with the pydantic models (`models.TaxonomyFile`), then
 checked across sectors: unique ids, parents and ecosystems that exist, no
 cycle. Every problem is `FILE:LINE: path: message`, as for datasets. This runs
-only when the taxonomy is read afresh; the cached taxonomy skips it.
+only when the taxonomy is read afresh; the cached taxonomy skips it. The models
+(pydantic) are imported where they are used, as everywhere outside `models.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataFileError
-from .problems import ERROR, Problem, from_validation_error, summarise
+from .problems import ERROR, LineOf, Problem, from_validation_error, summarise
+from .yamlio import LineFinder, parse, read_text
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from .models import TaxonomyFile
 
-LineOf = Callable[[Sequence[str | int]], int | None]
-
 
 def read_taxonomy(path: str) -> dict[str, Any]:
     """The taxonomy file as parsed YAML, once it passed every check; otherwise a
     `DataFileError` listing the problems with their lines."""
-    from .yamlio import parse, read_text
-
     text = read_text(path)
     raw = parse(text, path)
     _model, problems = check_taxonomy_text(text, path, raw)
@@ -40,13 +38,12 @@ def read_taxonomy(path: str) -> dict[str, Any]:
 
 
 def check_taxonomy_text(
-    text: str, label: str, raw: Any = None
+    text: str, label: str, raw: object = None
 ) -> tuple[TaxonomyFile | None, list[Problem]]:
     """Validate a taxonomy document (`raw`: the text already parsed)."""
     from pydantic import ValidationError
 
     from .models import TaxonomyFile
-    from .yamlio import LineFinder, parse
 
     if raw is None:
         raw = parse(text, label)

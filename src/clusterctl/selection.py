@@ -1,6 +1,8 @@
 """Which ranked matches a command shows: the best ones above a score, or the
 one cluster a user asks about (`match --cluster`, "why not X?").
 
+`search` (for names) is imported where it is used: most matches never need it.
+
 Matches keep their rank in the full ranking, so that "rank 7" means the same
 whatever is shown.
 """
@@ -11,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import NotFoundError
+from .labels import cluster_label, phase_notice
 
 if TYPE_CHECKING:
     from .dataset import ClusterRecord
@@ -29,8 +32,6 @@ def require_clusters(matcher: Matcher, statuses: Sequence[str] | None) -> None:
     """A `NotFoundError` when the matcher has no cluster to rank: none in the
     dataset, or none whose label is in the states asked for (`statuses`, as
     given by the user), with the programme's phase notice when it has ended."""
-    from .labels import phase_notice
-
     if matcher.clusters:
         return
     if not statuses:
@@ -61,8 +62,6 @@ def match_of(
 ) -> Ranked:
     """The ranked match of `target`, as a one-item selection; a `NotFoundError`
     when it is not ranked, saying why (its label)."""
-    from .labels import cluster_label
-
     for rank, m in enumerate(ranked, 1):
         if m.cluster.id == target.id:
             return [(rank, m)]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import fnmatch
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import DataFileError
 from .resources import data_file
+from .yamlio import display_name, parse, read_text
 
 RULES_FILE = "source-rules.yaml"
 
@@ -51,15 +52,13 @@ def weak_source(
 @cache
 def load_source_rules(path: str | None = None) -> tuple[SourceRule, ...]:
     """Read the rules file (the bundled one by default)."""
-    from .yamlio import display_name, parse, read_text
-
     source = path or str(data_file(RULES_FILE))
     label = display_name(source)
     raw = parse(read_text(source, kind="rules file"), label)
     return parse_rules(raw, label)
 
 
-def parse_rules(raw: Any, label: str) -> tuple[SourceRule, ...]:
+def parse_rules(raw: object, label: str) -> tuple[SourceRule, ...]:
     """Check the shape of a rules document: {rules: [{kind, why, hosts: [...]}]}."""
     items = raw.get("rules") if isinstance(raw, dict) else None
     if not isinstance(items, list):

@@ -3,7 +3,9 @@
 Each command parses options, calls one or two library functions and hands
 plain rows to `formats`. Heavy modules (pydantic, YAML, Rich, rapidfuzz) are
 imported inside commands, never here, so that `--help` and shell completion
-stay fast.
+stay fast. For the same reason the command modules import the library inside
+each command, not at the top: `--help` loads only the command line, `errors`
+and `formats`.
 
 `app` (the Typer application, in `app.py`) is what command modules register
 their commands on; importing this package imports every command module, and

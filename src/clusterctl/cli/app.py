@@ -5,6 +5,9 @@ Command modules import `app` from here and register themselves on it;
 `clusterctl.cli` imports them all. Help text is plain (`rich_markup_mode=None`):
 Rich would otherwise eat `[...]` in help strings and cost a Rich import on every
 `--help`.
+
+`--version` imports the dataset and version modules when it runs, so that
+`--help` and shell completion load nothing beyond the command line itself.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Annotated
 import typer
 
 from clusterctl.errors import ExitCode
+from clusterctl.formats import printable
 
 EPILOG = (
     "Exit status: 0 results printed; 1 no result (a filter, search, show or match "
@@ -64,8 +68,6 @@ def _version(ctx: typer.Context, value: bool) -> None:
         tool = "unknown"
     path = default_path(ctx.meta.get("data"))
     data_version, data_date = dataset_header(path)
-    from clusterctl.formats import printable
-
     print(printable(f"clusterctl {tool} (dataset {data_version}, {data_date})"))
     raise typer.Exit(ExitCode.OK)
 

@@ -14,6 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clusterctl.taxonomy import load_taxonomy
+
+from .basemap import load_basemap
 from .colours import UNKNOWN_COLOUR, ecosystem_colour
 
 if TYPE_CHECKING:
@@ -82,8 +85,6 @@ def _members(cluster: ClusterRecord) -> int | None:
 
 def _category(cluster: ClusterRecord) -> tuple[str, str, str]:
     """(colour, ecosystem name, main sector label) of a cluster."""
-    from clusterctl.taxonomy import load_taxonomy
-
     taxonomy = load_taxonomy()
     if not cluster.sectors:
         return UNKNOWN_COLOUR, "No sector recorded", "none"
@@ -130,8 +131,6 @@ def _legend(markers: Sequence[Marker]) -> tuple[tuple[str, str], ...]:
 
 def footer_lines(dataset: Dataset) -> tuple[str, ...]:
     """The dataset's date and sources, and the base map's credit."""
-    from .basemap import load_basemap
-
     info = dataset.info
     sources = {s for c in dataset.clusters for s in c.record.get("sources") or ()}
     title = info.title or "clusters"
