@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import DataFileError
@@ -173,26 +174,25 @@ class Dataset:
         self.info = info
         self.clusters = clusters
         self.source = source
-        self._names: dict[str, list[str]] = {}
         self._by_id = {c.id: c for c in clusters}
 
-    @property
+    @cached_property
     def names(self) -> dict[str, list[str]]:
         """Folded name -> cluster ids, built on first use (`list` never needs it).
         Ids and names come before aliases, aliases before former names, former
         names before absorbed organisations, so that "optitec" shows Optitec
         although SCS lists it as a former name."""
-        if not self._names:
-            for rank in range(4):
-                for cluster in self.clusters:
-                    for kind, name in _names_of(cluster):
-                        if _NAME_RANK[kind] != rank:
-                            continue
-                        for key in {normalize(name), compact(name)}:
-                            ids = self._names.setdefault(key, [])
-                            if key and cluster.id not in ids:
-                                ids.append(cluster.id)
-        return self._names
+        names: dict[str, list[str]] = {}
+        for rank in range(4):
+            for cluster in self.clusters:
+                for kind, name in _names_of(cluster):
+                    if _NAME_RANK[kind] != rank:
+                        continue
+                    for key in {normalize(name), compact(name)}:
+                        ids = names.setdefault(key, [])
+                        if key and cluster.id not in ids:
+                            ids.append(cluster.id)
+        return names
 
     @classmethod
     def from_json(cls, data: dict[str, Any], source: str) -> Dataset:
@@ -276,7 +276,10 @@ def _names_of(cluster: ClusterRecord) -> Iterator[tuple[str, str]]:
 
 
 _NAME_RANK = {"id": 0, "name": 0, "alias": 1, "former_name": 2, "absorbed": 3}
-_CACHE: dict[str, Dataset] = {}
+#: Datasets already loaded by this process, by file identity (`_stamp`): a
+#: library user switching between files keeps at most this many.
+_LOADED: dict[str, Dataset] = {}
+MAX_LOADED = 4
 
 
 def load_dataset(path: str | None = None) -> Dataset:
@@ -289,8 +292,8 @@ def load_dataset(path: str | None = None) -> Dataset:
 
     source = default_path(path)
     stamp = _stamp(source)
-    if stamp is not None and stamp in _CACHE:
-        return _CACHE[stamp]
+    if stamp is not None and stamp in _LOADED:
+        return _LOADED[stamp]
     # The checks depend on the date (nothing verified in the future): so does
     # the cached result.
     dataset = cached(
@@ -301,7 +304,9 @@ def load_dataset(path: str | None = None) -> Dataset:
         extra=today().isoformat(),
     )
     if stamp is not None:
-        _CACHE[stamp] = dataset
+        while len(_LOADED) >= MAX_LOADED:
+            del _LOADED[next(iter(_LOADED))]
+        _LOADED[stamp] = dataset
     return dataset
 
 
@@ -312,7 +317,10 @@ def _stamp(source: str) -> str | None:
         stat = os.stat(source)
     except OSError:
         return None
-    return f"{source}|{stat.st_mtime_ns}|{stat.st_size}|{os.environ.get(ENV_TODAY)}"
+    return (
+        f"{source}|{stat.st_ino}|{stat.st_mtime_ns}|{stat.st_ctime_ns}|{stat.st_size}"
+        f"|{os.environ.get(ENV_TODAY)}"
+    )
 
 
 def _validated_json(source: str) -> dict[str, Any]:

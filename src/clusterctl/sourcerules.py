@@ -9,8 +9,7 @@ dataset free of them.
 from __future__ import annotations
 
 import fnmatch
-from functools import cache
-from pathlib import Path
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -49,7 +48,7 @@ def weak_source(
     return None
 
 
-@cache
+@lru_cache(maxsize=8)
 def load_source_rules(path: str | None = None) -> tuple[SourceRule, ...]:
     """Read the rules file (the bundled one by default)."""
     source = path or str(data_file(RULES_FILE))
@@ -85,7 +84,3 @@ def parse_rules(raw: object, label: str) -> tuple[SourceRule, ...]:
             )
         )
     return tuple(rules)
-
-
-def rules_path() -> Path:
-    return data_file(RULES_FILE)

@@ -1,30 +1,15 @@
-"""The closed vocabularies of a cluster record, as plain tuples: member types,
-services, statuses, confidence.
+"""The values of the closed vocabularies that the code reads without pydantic.
 
-The pydantic models define them (`models.MemberType`, `models.Service`,
-`models.Status`, `models.Confidence`); these are their values for the code that
-runs without pydantic (plain records, filters, batch matching, messages), so
-that listing clusters does not pay for the models. tests/test_models.py fails
-when a value is added to one and not the other. Nothing else in the code spells
-these values out.
+The pydantic models define the vocabularies (`models.MemberType`,
+`models.Service`, `models.Status`, `models.Confidence`); the plain code that
+lists and filters clusters, and reads company registers, must not pay for the
+models at start-up, so it takes the values it needs from here.
+tests/test_models.py fails when these and the models differ.
 """
 
 from __future__ import annotations
 
+#: `models.MemberType`: kinds of organisation a cluster admits, a company's size.
 MEMBER_TYPES = ("startup", "sme", "midcap", "large", "research", "academic", "public")
-SERVICES = (
-    "rd-projects",
-    "funding",
-    "coaching",
-    "europe",
-    "export",
-    "training",
-    "events",
-)
-STATUSES = ("active", "probation", "merged", "unconfirmed")
-CONFIDENCES = ("high", "medium", "low")
-
-#: Recorded statuses of a cluster that still exists as such (not merged).
+#: `models.Status` but merged: recorded statuses of a cluster that still exists.
 CURRENT_STATUSES = ("active", "probation", "unconfirmed")
-#: The recorded status of a cluster that became part of another.
-MERGED = "merged"
