@@ -4,6 +4,7 @@ the bundled data."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,81 @@ def standard(folder: Path) -> str:
             ),
         ],
     )
+
+
+#: A dataset that sets every field of every model (a test below checks that it
+#: does), so that each string field can be given a control character in turn.
+FULL_DATASET: dict[str, Any] = {
+    "dataset": {
+        "version": "full-1",
+        "date": dt.date(2026, 11, 27),
+        "title": "Every field",
+        "licence": "CC-BY-4.0",
+        "kinds": {
+            "pole_de_competitivite": {
+                "label": "Pôle de compétitivité",
+                "member_types": ["sme"],
+                "services": ["funding"],
+                "sources": ["https://example.org/kind"],
+            }
+        },
+        "programme": {
+            "name": "Pôles de compétitivité",
+            "phase": "V",
+            "start": dt.date(2023, 1, 1),
+            "end": dt.date(2026, 12, 31),
+            "next_phase": {
+                "note": "Nothing published yet.",
+                "as_of": dt.date(2026, 11, 1),
+                "sources": ["https://example.org/next"],
+            },
+            "notes": "Funding changed.",
+            "sources": ["https://example.org/programme"],
+        },
+    },
+    "clusters": [
+        {
+            "id": "alpha-pole",
+            "name": "Alpha Pôle",
+            "aliases": ["Alpha"],
+            "former_names": ["Old Alpha"],
+            "absorbed": [
+                {
+                    "name": "Beta Cluster",
+                    "year": 2019,
+                    "source": "https://example.org/beta",
+                    "note": "A regional cluster.",
+                }
+            ],
+            "kind": "pole_de_competitivite",
+            "status": "active",
+            "status_as_of": dt.date(2023, 3, 27),
+            "status_source": "https://example.org/status",
+            "label_term_end": dt.date(2026, 12, 31),
+            "successor": None,
+            "regions": ["Occitanie"],
+            "hq": {"city": "Toulouse", "department": "31", "lat": 43.6, "lon": 1.44},
+            "sectors": ["aerospace"],
+            "keywords": ["avionics"],
+            "naf": ["30.30Z"],
+            "website": "https://alpha.example.org",
+            "website_verified": True,
+            "founded": 2005,
+            "members": {
+                "count": 120,
+                "as_of": 2024,
+                "as_of_date": dt.date(2024, 4, 2),
+                "source": "https://example.org/members",
+                "note": "about 120",
+            },
+            "member_types": ["sme"],
+            "services": ["funding"],
+            "programmes": ["Interreg"],
+            "confidence": "high",
+            "notes": "Nothing uncertain.",
+            "description": "An aerospace cluster.",
+            "sources": ["https://example.org/alpha"],
+            "last_verified": dt.date(2026, 11, 1),
+        }
+    ],
+}

@@ -12,111 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from clusterctl import geography
+from clusterctl.models import ID_PATTERN, Status
+from clusterctl.naf import lookup, parse_naf
+from clusterctl.taxonomy import load_taxonomy
+from fixture_data import FULL_DATASET
+
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "clusters.yaml"
 
-# The fixed sector taxonomy (68 ids): each parent followed by its children.
-SECTOR_IDS = frozenset(
-    {
-        "aerospace",
-        "aeronautics",
-        "space",
-        "drones",
-        "defence-security",
-        "digital",
-        "software",
-        "ai",
-        "cybersecurity",
-        "telecom",
-        "quantum",
-        "edtech",
-        "electronics",
-        "microelectronics",
-        "photonics",
-        "embedded-systems",
-        "creative-industries",
-        "media",
-        "video-games",
-        "fintech",
-        "health",
-        "biotech",
-        "pharma",
-        "medtech",
-        "diagnostics",
-        "digital-health",
-        "agrifood",
-        "agriculture",
-        "food-industry",
-        "nutrition",
-        "fisheries-aquaculture",
-        "equine",
-        "cosmetics",
-        "bioeconomy",
-        "chemistry",
-        "materials",
-        "composites",
-        "metallurgy",
-        "plastics",
-        "ceramics",
-        "textiles",
-        "wood-forestry",
-        "manufacturing",
-        "mechanical-engineering",
-        "robotics",
-        "additive-manufacturing",
-        "microtechnology",
-        "mobility",
-        "automotive",
-        "rail",
-        "logistics",
-        "maritime",
-        "shipbuilding",
-        "marine-renewables",
-        "energy",
-        "renewable-energy",
-        "hydrogen",
-        "nuclear",
-        "batteries",
-        "smart-grids",
-        "energy-efficiency",
-        "geosciences",
-        "water",
-        "environment",
-        "circular-economy",
-        "construction",
-        "infrastructure",
-        "smart-city",
-    }
-)
-
-REGIONS = frozenset(
-    {
-        "Auvergne-Rhône-Alpes",
-        "Bourgogne-Franche-Comté",
-        "Bretagne",
-        "Centre-Val de Loire",
-        "Corse",
-        "Grand Est",
-        "Hauts-de-France",
-        "Île-de-France",
-        "Normandie",
-        "Nouvelle-Aquitaine",
-        "Occitanie",
-        "Pays de la Loire",
-        "Provence-Alpes-Côte d'Azur",
-        "Guadeloupe",
-        "Martinique",
-        "Guyane",
-        "La Réunion",
-        "Mayotte",
-    }
-)
-
-STATUSES = frozenset({"active", "probation", "merged", "unconfirmed"})
-
-# NAF rev. 2: division "30", group "30.3", class "30.30" or sub-class "30.30Z".
-NAF_RE = re.compile(r"^\d{2}(\.\d(\d[A-Z]?)?)?$")
-DEPARTMENT_RE = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_RE = re.compile(ID_PATTERN)
 
 FLAGSHIPS = [
     # id, HQ city, HQ region (listed first), every region the record must list
@@ -151,13 +55,6 @@ def clusters(data: dict) -> list[dict]:
 @pytest.fixture(scope="module")
 def by_id(clusters: list[dict]) -> dict[str, dict]:
     return {c["id"]: c for c in clusters}
-
-
-def test_slug_helper() -> None:
-    assert slug("Pôle Mer Bretagne Atlantique") == "pole-mer-bretagne-atlantique"
-    assert slug("TEAM²") == "team2"
-    assert slug("Images & Réseaux") == "images-reseaux"
-    assert slug("Innov'Alliance") == "innov-alliance"
 
 
 def test_dataset_header(data: dict) -> None:
@@ -237,7 +134,7 @@ def test_optitec_merged_into_scs(by_id: dict[str, dict]) -> None:
 def test_status_and_label_terms(clusters: list[dict], by_id: dict[str, dict]) -> None:
     for c in clusters:
         assert c["kind"] == "pole_de_competitivite"
-        assert c["status"] in STATUSES, c["id"]
+        assert c["status"] in {s.value for s in Status}, c["id"]
         if c["status"] == "merged":
             assert c["successor"] in by_id, c["id"]
             assert by_id[c["successor"]]["status"] != "merged"
@@ -281,47 +178,52 @@ def test_sources_and_last_verified(data: dict, clusters: list[dict]) -> None:
         assert verified.day == 1, c["id"]
 
 
-def test_sectors_from_fixed_taxonomy(clusters: list[dict]) -> None:
-    assert len(SECTOR_IDS) == 68
+def test_sectors_from_the_taxonomy(clusters: list[dict]) -> None:
+    known = set(load_taxonomy().sectors)
     for c in clusters:
         sectors = c["sectors"]
         assert 2 <= len(sectors) <= 7, c["id"]
         assert len(sectors) == len(set(sectors)), c["id"]
-        assert set(sectors) <= SECTOR_IDS, (c["id"], set(sectors) - SECTOR_IDS)
+        assert set(sectors) <= known, (c["id"], set(sectors) - known)
 
 
 def test_regions_are_canonical(clusters: list[dict]) -> None:
+    canonical = set(geography.region_names())
     for c in clusters:
         regions = c["regions"]
         assert regions, c["id"]
         assert len(regions) == len(set(regions)), c["id"]
-        assert set(regions) <= REGIONS, (c["id"], set(regions) - REGIONS)
+        assert set(regions) <= canonical, (c["id"], set(regions) - canonical)
 
 
 def test_hq_fields(clusters: list[dict]) -> None:
+    """The head office is a commune of its département, at that commune's place,
+    in the region listed first."""
     for c in clusters:
         hq = c["hq"]
-        assert isinstance(hq["city"], str), c["id"]
         assert "(" not in hq["city"], c["id"]
-        assert isinstance(hq["department"], str), c["id"]
-        assert DEPARTMENT_RE.match(hq["department"]), (c["id"], hq["department"])
-        assert -90 <= hq["lat"] <= 90, c["id"]
-        assert -180 <= hq["lon"] <= 180, c["id"]
-        if hq["department"].startswith("97"):
-            continue
-        # metropolitan France
-        assert 41 < hq["lat"] < 52, c["id"]
-        assert -5.5 < hq["lon"] < 10, c["id"]
+        department = geography.resolve_department(hq["department"])
+        assert department is not None, (c["id"], hq["department"])
+        assert department.code == hq["department"], c["id"]  # the code, as written
+        assert department.region == c["regions"][0], c["id"]
+        assert geography.in_france(hq["lat"], hq["lon"]), c["id"]
+        place = geography.resolve_place(city=hq["city"], department=hq["department"])
+        assert place is not None, (c["id"], hq["city"])
+        assert place.lat is not None, c["id"]
+        assert place.lon is not None, c["id"]
+        away = geography.distance_km(place.lat, place.lon, hq["lat"], hq["lon"])
+        assert away < 15, (c["id"], hq["city"], round(away))
 
 
-def test_naf_codes_well_formed(clusters: list[dict]) -> None:
+def test_naf_codes_exist(clusters: list[dict]) -> None:
     for c in clusters:
         codes = c["naf"]
         assert 3 <= len(codes) <= 12, c["id"]
         assert len(codes) == len(set(codes)), c["id"]
         for code in codes:
             assert isinstance(code, str), (c["id"], code)
-            assert NAF_RE.match(code), (c["id"], code)
+            assert parse_naf(code) == code, (c["id"], code)  # official spelling
+            assert lookup(code) is not None, (c["id"], code)  # in INSEE's table
 
 
 def test_websites(clusters: list[dict]) -> None:
@@ -487,83 +389,6 @@ def test_member_types_and_services_only_from_own_sources(
 
 
 # ------------------------------------------------- model, provenance, hostile text
-
-#: A dataset that sets every field of every model (a test below checks that it
-#: does), so that each string field can be given a control character in turn.
-FULL_DATASET: dict = {
-    "dataset": {
-        "version": "full-1",
-        "date": dt.date(2026, 11, 27),
-        "title": "Every field",
-        "licence": "CC-BY-4.0",
-        "kinds": {
-            "pole_de_competitivite": {
-                "label": "Pôle de compétitivité",
-                "member_types": ["sme"],
-                "services": ["funding"],
-                "sources": ["https://example.org/kind"],
-            }
-        },
-        "programme": {
-            "name": "Pôles de compétitivité",
-            "phase": "V",
-            "start": dt.date(2023, 1, 1),
-            "end": dt.date(2026, 12, 31),
-            "next_phase": {
-                "note": "Nothing published yet.",
-                "as_of": dt.date(2026, 11, 1),
-                "sources": ["https://example.org/next"],
-            },
-            "notes": "Funding changed.",
-            "sources": ["https://example.org/programme"],
-        },
-    },
-    "clusters": [
-        {
-            "id": "alpha-pole",
-            "name": "Alpha Pôle",
-            "aliases": ["Alpha"],
-            "former_names": ["Old Alpha"],
-            "absorbed": [
-                {
-                    "name": "Beta Cluster",
-                    "year": 2019,
-                    "source": "https://example.org/beta",
-                    "note": "A regional cluster.",
-                }
-            ],
-            "kind": "pole_de_competitivite",
-            "status": "active",
-            "status_as_of": dt.date(2023, 3, 27),
-            "status_source": "https://example.org/status",
-            "label_term_end": dt.date(2026, 12, 31),
-            "successor": None,
-            "regions": ["Occitanie"],
-            "hq": {"city": "Toulouse", "department": "31", "lat": 43.6, "lon": 1.44},
-            "sectors": ["aerospace"],
-            "keywords": ["avionics"],
-            "naf": ["30.30Z"],
-            "website": "https://alpha.example.org",
-            "website_verified": True,
-            "founded": 2005,
-            "members": {
-                "count": 120,
-                "as_of": 2024,
-                "as_of_date": dt.date(2024, 4, 2),
-                "source": "https://example.org/members",
-                "note": "about 120",
-            },
-            "member_types": ["sme"],
-            "services": ["funding"],
-            "programmes": ["Interreg"],
-            "confidence": "high",
-            "notes": "Nothing uncertain.",
-            "description": "An aerospace cluster.",
-            "sources": ["https://example.org/alpha"],
-            "last_verified": dt.date(2026, 11, 1),
-        }
-    ],
-}
 
 
 def _dump(data: dict) -> str:
@@ -830,29 +655,3 @@ def test_unknown_member_types_stay_unknown(runner, tmp_path) -> None:
     assert record["services"] is None
     listed = runner.invoke(app, ["--data", str(path), "list", "-f", "json"])
     assert json.loads(listed.stdout)[0]["member_types"] is None
-
-
-def test_three_representations_of_a_cluster_agree() -> None:
-    """models.Cluster, records.CLUSTER_FIELDS and dataset.ClusterRecord say the
-    same fields (until they become one)."""
-    from clusterctl import models
-    from clusterctl.dataset import ClusterRecord
-    from clusterctl.records import CLUSTER_FIELDS, valid_fields
-
-    assert list(CLUSTER_FIELDS) == list(models.Cluster.model_fields)
-    valid = valid_fields()
-    for sub in models.Members.model_fields:
-        assert f"members.{sub}" in valid
-    for sub in models.Headquarters.model_fields:
-        assert f"hq.{sub}" in valid
-    record = models.Cluster.model_validate(FULL_DATASET["clusters"][0]).model_dump(
-        mode="json"
-    )
-    plain = ClusterRecord(record)
-    for name in ClusterRecord.__slots__:
-        if name in ("record", "hq", "absorbed"):
-            continue
-        value = getattr(plain, name)
-        expected = record[name]
-        assert (list(value) if isinstance(value, tuple) else value) == expected, name
-    assert plain.absorbed == tuple(a["name"] for a in record["absorbed"])

@@ -154,15 +154,25 @@ def test_api_match_and_match_many():
 
 
 def test_api_weights_follow_the_cli_rules():
-    result = match(
-        {"name": "A", "sectors": ["biotech"], "location": "Lyon"},
-        dataset=SMALL,
-        weights={"sector": 1},
-    )
-    assert sum(result["weights"].values()) == pytest.approx(1.0, abs=1e-3)
-    assert 0 <= result["matches"][0]["score"] <= 100
+    """A weights mapping is what scores: each criterion weighs what it is
+    given, criteria not given weigh 0; the --weights syntax keeps the default
+    weight of criteria it does not name."""
     from clusterctl.errors import UsageError
+    from clusterctl.scoring import CRITERIA
 
+    company = {"name": "A", "sectors": ["biotech"], "location": "Lyon"}
+    firsts = []
+    for only in ("sector", "geo"):
+        result = match(company, dataset=SMALL, weights={only: 2}, explain=True, top=8)
+        assert result["weights"] == {c: float(c == only) for c in CRITERIA}
+        for m in result["matches"]:
+            expected = 100 * m["breakdown"][only]["score"]
+            assert m["score"] == pytest.approx(expected, abs=0.02), m["id"]
+        firsts.append([m["id"] for m in result["matches"]])
+    assert firsts[0] != firsts[1]
+    spec = match(company, dataset=SMALL, weights="naf=0,text=0", explain=True)
+    assert spec["weights"]["naf"] == spec["weights"]["text"] == 0
+    assert spec["weights"]["sector"] > spec["weights"]["geo"] > 0
     with pytest.raises(UsageError, match="unknown criterion 'bogus'"):
         match(
             {"name": "A", "sectors": ["biotech"]}, dataset=SMALL, weights={"bogus": 1}

@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from clusterctl.dataset import load_dataset
 from clusterctl.errors import ClusterctlError
-from clusterctl.geography import normalize_postal_code, resolve_place
+from clusterctl.geography import (
+    Place,
+    in_france,
+    normalize_postal_code,
+    region_names,
+    resolve_department,
+    resolve_place,
+)
 from clusterctl.matching import Matcher
 from clusterctl.models import Profile
 from clusterctl.naf import naf_table, parse_naf
@@ -132,11 +139,26 @@ PLACE_TEXT = st.one_of(
 MAYBE_TEXT = st.one_of(st.none(), PLACE_TEXT)
 
 
+REGIONS = frozenset(region_names())
+
+
+def assert_real_place(place: Place | None) -> None:
+    """What a resolved place says exists: a known region and département, a
+    postal code of five digits, a point in France (both coordinates or none)."""
+    if place is None:
+        return
+    assert place.region is None or place.region in REGIONS, place
+    assert place.department is None or resolve_department(place.department), place
+    assert place.postal_code is None or re.fullmatch(r"\d{5}", place.postal_code)
+    assert (place.lat is None) == (place.lon is None), place
+    if place.lat is not None and place.lon is not None:
+        assert in_france(place.lat, place.lon), place
+
+
 @QUICK
 @given(PLACE_TEXT)
 def test_resolve_place_never_raises_on_text(text: str) -> None:
-    place = resolve_place(text)
-    assert place is None or place.region is None or isinstance(place.region, str)
+    assert_real_place(resolve_place(text))
 
 
 @QUICK
@@ -148,11 +170,19 @@ def test_resolve_place_never_raises_on_fields(
     department: str | None,
     region: str | None,
 ) -> None:
-    resolve_place(
-        text, city=city, postal_code=postal_code, department=department, region=region
+    assert_real_place(
+        resolve_place(
+            text,
+            city=city,
+            postal_code=postal_code,
+            department=department,
+            region=region,
+        )
     )
-    resolve_place(
-        city=city, postal_code=postal_code, department=department, region=region
+    assert_real_place(
+        resolve_place(
+            city=city, postal_code=postal_code, department=department, region=region
+        )
     )
 
 

@@ -53,11 +53,12 @@ def match(
     `explain=True` gives every match's full detail, as `--explain` does."""
     from .matching import match_result
     from .profiles import resolve_profile
+    from .selection import top_matches
 
     m = using or matcher(dataset, weights)
     company = resolve_profile(_profile(profile))
-    ranked = [(i, x) for i, x in enumerate(m.match(company), 1) if x.score >= min_score]
-    return match_result(m, company, ranked[:top], explain=explain)
+    selected = top_matches(m.match(company), top, min_score)
+    return match_result(m, company, selected, explain=explain)
 
 
 def match_many(

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .resources import data_file
+
 T = TypeVar("T")
 
 #: Bump when the layout of cached values changes.
@@ -56,8 +58,6 @@ def _code_stamp() -> int:
     """Newest modification time of the package's code (sub-packages included)
     and vocabularies: reading a file depends on them (validation rules, sector
     ids, region names)."""
-    from .resources import data_file
-
     newest = 0
     folders = [Path(__file__).resolve().parent]
     while folders:

@@ -6,6 +6,11 @@ validates it with the pydantic models, then checks what the models cannot see
 alone: unique ids, successors, sector ids against the taxonomy, region names
 against the geography, coordinates inside France, dates. Every problem becomes
 `FILE:LINE: path: message`.
+
+Every start-up path imports this module (`--version` for `default_path`, a
+cached `list` for `load_dataset`), and a cached dataset needs none of the
+checks: the cache, YAML reading, the models, problems, the geography and the
+taxonomy are imported inside the functions that use them.
 """
 
 from __future__ import annotations
@@ -13,22 +18,35 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import DataFileError
 from .resources import data_file
 from .text import compact, normalize
+from .vocabulary import CURRENT_STATUSES
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    from pydantic import BaseModel
+
     from .models import Cluster, ClusterFile, DatasetInfo
-    from .problems import Problem
+    from .problems import LineOf, Problem
+
+#: A location in a dataset file: keys and list indexes from the top.
+Loc = tuple[str | int, ...]
+
+
+class Add(Protocol):
+    """Records a problem at a location (`check_clusters`' collector)."""
+
+    def __call__(self, loc: Loc, message: str, severity: str = ...) -> None: ...
+
 
 ENV_DATA = "CLUSTERCTL_DATA"
 _URL = r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$"
 ENV_TODAY = "CLUSTERCTL_TODAY"
-CURRENT_STATUSES = ("active", "probation", "unconfirmed")
 
 
 def default_path(data: str | None = None) -> str:
@@ -156,26 +174,25 @@ class Dataset:
         self.info = info
         self.clusters = clusters
         self.source = source
-        self._names: dict[str, list[str]] = {}
         self._by_id = {c.id: c for c in clusters}
 
-    @property
+    @cached_property
     def names(self) -> dict[str, list[str]]:
         """Folded name -> cluster ids, built on first use (`list` never needs it).
         Ids and names come before aliases, aliases before former names, former
         names before absorbed organisations, so that "optitec" shows Optitec
         although SCS lists it as a former name."""
-        if not self._names:
-            for rank in range(4):
-                for cluster in self.clusters:
-                    for kind, name in _names_of(cluster):
-                        if _NAME_RANK[kind] != rank:
-                            continue
-                        for key in {normalize(name), compact(name)}:
-                            ids = self._names.setdefault(key, [])
-                            if key and cluster.id not in ids:
-                                ids.append(cluster.id)
-        return self._names
+        names: dict[str, list[str]] = {}
+        for rank in range(4):
+            for cluster in self.clusters:
+                for kind, name in _names_of(cluster):
+                    if _NAME_RANK[kind] != rank:
+                        continue
+                    for key in {normalize(name), compact(name)}:
+                        ids = names.setdefault(key, [])
+                        if key and cluster.id not in ids:
+                            ids.append(cluster.id)
+        return names
 
     @classmethod
     def from_json(cls, data: dict[str, Any], source: str) -> Dataset:
@@ -225,6 +242,19 @@ class Dataset:
         """Like `known_services`, with unknown as an empty list."""
         return self.known_services(cluster) or []
 
+    def known_lists(
+        self, cluster: ClusterRecord
+    ) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+        """The cluster's member types and services as sets, None where nothing
+        is recorded (an empty list is nothing recorded too): what matching and
+        `--member-type` go by."""
+        types = self.known_member_types(cluster)
+        services = self.known_services(cluster)
+        return (
+            frozenset(types) if types else None,
+            frozenset(services) if services else None,
+        )
+
     def _known(
         self, cluster: ClusterRecord, own: tuple[str, ...] | None, key: str
     ) -> list[str] | None:
@@ -246,7 +276,10 @@ def _names_of(cluster: ClusterRecord) -> Iterator[tuple[str, str]]:
 
 
 _NAME_RANK = {"id": 0, "name": 0, "alias": 1, "former_name": 2, "absorbed": 3}
-_CACHE: dict[str, Dataset] = {}
+#: Datasets already loaded by this process, by file identity (`_stamp`): a
+#: library user switching between files keeps at most this many.
+_LOADED: dict[str, Dataset] = {}
+MAX_LOADED = 4
 
 
 def load_dataset(path: str | None = None) -> Dataset:
@@ -259,8 +292,8 @@ def load_dataset(path: str | None = None) -> Dataset:
 
     source = default_path(path)
     stamp = _stamp(source)
-    if stamp is not None and stamp in _CACHE:
-        return _CACHE[stamp]
+    if stamp is not None and stamp in _LOADED:
+        return _LOADED[stamp]
     # The checks depend on the date (nothing verified in the future): so does
     # the cached result.
     dataset = cached(
@@ -271,7 +304,9 @@ def load_dataset(path: str | None = None) -> Dataset:
         extra=today().isoformat(),
     )
     if stamp is not None:
-        _CACHE[stamp] = dataset
+        while len(_LOADED) >= MAX_LOADED:
+            del _LOADED[next(iter(_LOADED))]
+        _LOADED[stamp] = dataset
     return dataset
 
 
@@ -282,7 +317,10 @@ def _stamp(source: str) -> str | None:
         stat = os.stat(source)
     except OSError:
         return None
-    return f"{source}|{stat.st_mtime_ns}|{stat.st_size}|{os.environ.get(ENV_TODAY)}"
+    return (
+        f"{source}|{stat.st_ino}|{stat.st_mtime_ns}|{stat.st_ctime_ns}|{stat.st_size}"
+        f"|{os.environ.get(ENV_TODAY)}"
+    )
 
 
 def _validated_json(source: str) -> dict[str, Any]:
@@ -370,7 +408,7 @@ def read_dataset_text(
     ), problems
 
 
-def type_name(value: Any) -> str:
+def type_name(value: object) -> str:
     """A YAML value's kind in words, for messages."""
     names = {
         list: "list",
@@ -398,22 +436,24 @@ def _suggest_key(key: str, parent: Sequence[str | int]) -> str | None:
         Programme,
     )
 
-    model: Any = ClusterFile
+    header: dict[tuple[str, ...], type[BaseModel]] = {
+        ("dataset",): DatasetInfo,
+        ("dataset", "programme"): Programme,
+        ("dataset", "programme", "next_phase"): NextPhase,
+    }
+    nested: dict[str, type[BaseModel]] = {"hq": Headquarters, "members": Members}
     path = tuple(str(p) for p in parent)
+    model: type[BaseModel] | None = ClusterFile
     if path[:1] == ("dataset",):
-        model = {
-            ("dataset",): DatasetInfo,
-            ("dataset", "programme"): Programme,
-            ("dataset", "programme", "next_phase"): NextPhase,
-        }.get(path)
+        model = header.get(path)
         if model is None and path[:2] == ("dataset", "kinds") and len(path) == 3:
             model = KindDefaults
-        if model is None:
-            return None
-    if len(parent) >= 2 and parent[0] == "clusters":
-        model = {"hq": Headquarters, "members": Members}.get(path[-1], Cluster)
+    elif len(parent) >= 2 and parent[0] == "clusters":
+        model = nested.get(path[-1], Cluster)
         if len(path) >= 4 and path[-2] == "absorbed":
             model = Absorbed
+    if model is None:
+        return None
     close = difflib.get_close_matches(key, list(model.model_fields), n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -422,7 +462,7 @@ def check_clusters(
     header: DatasetInfo,
     clusters: Sequence[tuple[int, Cluster]],
     label: str,
-    line_of: Any,
+    line_of: LineOf,
     *,
     when: dt.date | None = None,
 ) -> list[Problem]:
@@ -526,7 +566,7 @@ def _header_addresses(
             yield ("dataset", "programme", "next_phase", "sources", j), url
 
 
-def _check_weak(url: str, loc: tuple[str | int, ...], add: Any) -> None:
+def _check_weak(url: str, loc: Loc, add: Add) -> None:
     from .problems import WARNING
     from .sourcerules import host_of, weak_source
 
@@ -540,7 +580,7 @@ def _check_weak(url: str, loc: tuple[str | int, ...], add: Any) -> None:
         )
 
 
-def _check_members(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> None:
+def _check_members(cluster: Cluster, here: Loc, add: Add) -> None:
     from .problems import WARNING
 
     members = cluster.members
@@ -560,7 +600,7 @@ def _check_members(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> N
         )
 
 
-def _check_place(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> None:
+def _check_place(cluster: Cluster, here: Loc, add: Add) -> None:
     from . import geography
 
     hq = cluster.hq
@@ -570,9 +610,7 @@ def _check_place(cluster: Cluster, here: tuple[str | int, ...], add: Any) -> Non
         add((*here, "hq", "department"), f"unknown département '{hq.department}'")
 
 
-def _check_dates(
-    cluster: Cluster, here: tuple[str | int, ...], add: Any, now: dt.date
-) -> None:
+def _check_dates(cluster: Cluster, here: Loc, add: Add, now: dt.date) -> None:
     from .problems import WARNING
 
     if cluster.last_verified > now:

@@ -13,6 +13,10 @@ defined, are translated too), `$CLUSTERCTL_LANG`, then the usual locale
 variables `LC_ALL`, `LC_MESSAGES` and `LANG`; anything else is English.
 Placeholders use `str.format` names (`{file}`), never positions, so that a
 translation may reorder them.
+
+This module is meant to be imported on every start-up: the start-up cache that
+keeps compiled catalogs is imported only when a language other than English is
+chosen.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .dataset import today
+from .errors import UsageError
 from .i18n import _, format_date, join_clauses, pgettext
 
 if TYPE_CHECKING:
@@ -81,7 +83,7 @@ class Programme(NamedTuple):
         return self.end is not None and self.end < on
 
 
-def as_date(value: Any) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
     """A date from a dataset value (a date, or an ISO string in cached data)."""
     if value is None or isinstance(value, dt.date):
         return value
@@ -91,7 +93,7 @@ def as_date(value: Any) -> dt.date | None:
         return None
 
 
-def _get(obj: Any, key: str) -> Any:
+def _get(obj: object, key: str) -> Any:
     if obj is None:
         return None
     if isinstance(obj, Mapping):
@@ -99,7 +101,7 @@ def _get(obj: Any, key: str) -> Any:
     return getattr(obj, key, None)
 
 
-def programme_of(header: Any) -> Programme | None:
+def programme_of(header: object) -> Programme | None:
     """The `programme` block of a dataset header, or None when it has none."""
     block = _get(header, "programme")
     if not block:
@@ -212,8 +214,6 @@ def with_label(record: Mapping[str, Any], label: Label) -> dict[str, Any]:
 
 def dataset_labels(dataset: Dataset, on: dt.date | None = None) -> dict[str, Label]:
     """Every cluster id -> its label on `on` (default: `dataset.today()`)."""
-    from .dataset import today
-
     when = on or today()
     programme = programme_of(dataset.info)
     return {c.id: cluster_label(c, when, programme) for c in dataset.clusters}
@@ -236,8 +236,6 @@ def status_text(status: str) -> str:
 def resolve_statuses(values: Iterable[str]) -> frozenset[str]:
     """`--status` values (states and group names, any case) -> the states they
     select; an unknown value is a `UsageError` naming the valid ones."""
-    from .errors import UsageError
-
     out: set[str] = set()
     for value in values:
         key = value.strip().lower()
@@ -262,8 +260,6 @@ def resolve_statuses(values: Iterable[str]) -> frozenset[str]:
 def phase_notice(dataset: Dataset, on: dt.date | None = None) -> str | None:
     """A warning when the dataset's programme phase has ended on `on` (or, with
     no programme block, when no cluster's label is current any more)."""
-    from .dataset import today
-
     when = on or today()
     programme = programme_of(dataset.info)
     if programme is not None and programme.ended(when):

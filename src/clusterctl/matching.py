@@ -17,8 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import geography
+from .dataset import today
 from .errors import UsageError
 from .i18n import _, format_date, join_clauses
+from .labels import cluster_label, phase_notice, programme_of
 from .reasons import NAF_ELIGIBLE, SECTOR_ELIGIBLE, eligibility, reasons
 from .scoring import (
     CRITERIA,
@@ -34,13 +37,14 @@ from .scoring import (
     score_text,
     total,
 )
+from .taxonomy import load_taxonomy
 from .text import content_words
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
+    from .geography import Place
     from .labels import Label
     from .profiles import Company
     from .taxonomy import Taxonomy
@@ -124,29 +128,12 @@ def parse_weights(spec: str | None) -> dict[str, float]:
 
 @dataclass
 class Match:
-    cluster: Cluster
+    cluster: ClusterRecord
     score: float
     criteria: dict[str, Criterion]
     distance_km: float | None
     region_relation: str | None
     label: Label | None = None
-
-
-def known_lists(
-    dataset: Dataset, cluster: Cluster
-) -> tuple[frozenset[str] | None, frozenset[str] | None]:
-    """A cluster's member types and services as its record (or its kind's
-    defaults) gives them; None where nothing is recorded (an empty list is
-    nothing recorded too)."""
-    kind = dataset.info.kinds.get(cluster.kind) or {}
-
-    def known(own: Sequence[str] | None, key: str) -> frozenset[str] | None:
-        values = own if own is not None else kind.get(key)
-        return frozenset(values) if values else None
-
-    return known(cluster.member_types, "member_types"), known(
-        cluster.services, "services"
-    )
 
 
 class Matcher:
@@ -170,11 +157,6 @@ class Matcher:
         current_first: bool = False,
         on: dt.date | None = None,
     ) -> None:
-        from . import geography
-        from .dataset import today
-        from .labels import cluster_label, programme_of
-        from .taxonomy import load_taxonomy
-
         self.dataset = dataset
         self.weights = normalise_weights(
             DEFAULT_WEIGHTS if weights is None else weights
@@ -218,7 +200,7 @@ class Matcher:
             self._idf = self._compute_idf()
         return self._idf
 
-    def _bag(self, cluster: Cluster) -> dict[str, float]:
+    def _bag(self, cluster: ClusterRecord) -> dict[str, float]:
         bag: dict[str, float] = {}
 
         def add(text: str, weight: float) -> None:
@@ -242,8 +224,8 @@ class Matcher:
             add(cluster.description, BAG_WEIGHTS["description"])
         return bag
 
-    def _profile(self, cluster: Cluster) -> ClusterProfile:
-        member_types, services = known_lists(self.dataset, cluster)
+    def _profile(self, cluster: ClusterRecord) -> ClusterProfile:
+        member_types, services = self.dataset.known_lists(cluster)
         return ClusterProfile(
             id=cluster.id,
             sectors=tuple(cluster.sectors),
@@ -325,7 +307,7 @@ def company_record(company: Company) -> dict[str, Any]:
     }
 
 
-def _place_record(place: Any) -> dict[str, Any] | None:
+def _place_record(place: Place | None) -> dict[str, Any] | None:
     if place is None:
         return None
     return {
@@ -389,8 +371,6 @@ def match_record(
 
 def label_warnings(matcher: Matcher, matches: Sequence[Match]) -> list[dict[str, str]]:
     """Warnings about the labels of the given matches, and about the phase."""
-    from .labels import phase_notice
-
     out = []
     notice = phase_notice(matcher.dataset, matcher.on)
     if notice:

@@ -27,6 +27,9 @@ from pydantic import (
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 NAF_PATTERN = r"^\d{2}(\.\d{1,2}[A-Z]?)?$"
 
+# The vocabularies. `vocabulary.py` holds their values as plain tuples for the
+# code that runs without pydantic; tests/test_models.py checks that both agree.
+
 
 class MemberType(StrEnum):
     """Kinds of organisation a cluster admits, and a company's own kind (`size`)."""
@@ -397,6 +400,75 @@ class ClusterFile(Strict):
     clusters: list[Cluster]
 
 
+# ------------------------------------------------------------ sector taxonomy
+
+
+def _code_as_text(value: Any) -> Any:
+    """`code: 62` (a bare number in YAML) is the NAF division "62"."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+class Ecosystem(Strict):
+    """An industrial ecosystem of the European Commission."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=80)
+    name: Text = Field(min_length=1, max_length=200)
+    name_fr: Text | None = Field(
+        default=None,
+        max_length=200,
+        description="The name in French (this file's own translation).",
+    )
+    source: WebAddress | None = None
+
+
+class Terms(Strict):
+    """Words in English and French."""
+
+    en: StrList = []
+    fr: StrList = []
+
+
+class SectorNaf(Strict):
+    """A NAF rev. 2 code (division, group, class or sub-class) of a sector."""
+
+    code: Annotated[str, BeforeValidator(_code_as_text)] = Field(pattern=NAF_PATTERN)
+    note: Text = ""
+
+
+class SectorEntry(Strict):
+    """One sector of the taxonomy (data/sectors.yaml)."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=80)
+    parent: str | None = Field(default=None, pattern=ID_PATTERN)
+    label_en: Text = Field(min_length=1, max_length=200)
+    label_fr: Text = Field(min_length=1, max_length=200)
+    ecosystem: str | None = Field(default=None, pattern=ID_PATTERN)
+    synonyms: Terms | None = Field(
+        default=None, description="Words and phrases that signal the sector."
+    )
+    words: Terms | None = Field(
+        default=None,
+        description="Everyday words that name the sector when typed alone, but "
+        "are not looked for in prose.",
+    )
+    naf: Annotated[list[SectorNaf], BeforeValidator(_none_to_empty)] = []
+
+
+class TaxonomyFile(Strict):
+    """The whole taxonomy file. Checks across sectors (unique ids, parents and
+    ecosystems that exist, no cycle) are in `sectorfile.check_sectors`, which can
+    point at the exact line."""
+
+    version: int = Field(ge=1)
+    ecosystems: Annotated[list[Ecosystem], BeforeValidator(_none_to_empty)] = []
+    sectors: list[SectorEntry] = Field(min_length=1)
+
+
+# ------------------------------------------------------------ company profiles
+
+
 def _as_list(value: Any) -> Any:
     """A profile may give one value or a list: `naf: "30.30Z"` or `naf: [...]`."""
     if value is None:
@@ -482,3 +554,19 @@ class Profile(Strict):
                 "a profile needs at least one of description, sectors, keywords, naf"
             )
         return self
+
+
+#: The documents `clusterctl schema NAME` describes.
+SCHEMAS: dict[str, type[Strict]] = {
+    "cluster": Cluster,
+    "dataset": ClusterFile,
+    "profile": Profile,
+}
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a document of `SCHEMAS`."""
+    doc = SCHEMAS[name].model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc.setdefault("title", name)
+    return doc

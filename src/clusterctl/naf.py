@@ -58,6 +58,12 @@ def parse_naf(text: str) -> str | None:
     return code
 
 
+def code_fits(code: str, prefix: str) -> bool:
+    """Do two official codes contain one another? `62.02A` fits `62` (its
+    division) and `62` fits `62.02A` (one of its sub-classes)."""
+    return code.startswith(prefix) or prefix.startswith(code)
+
+
 def looks_like_rev1(text: str) -> bool:
     """True for an old NAF rev. 1 code such as `72.2A` (3 digits and a letter)."""
     return bool(_REV1.match(re.sub(r"\s", "", str(text)).upper()))

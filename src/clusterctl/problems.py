@@ -18,6 +18,11 @@ ERROR = "error"
 WARNING = "warning"
 MAX_SHOWN = 20
 
+#: The line of a location in the file (`yamlio.LineFinder`), None when unknown.
+LineOf = Callable[[Sequence[str | int]], int | None]
+#: A close field name for a misspelt key at a location, or None.
+Suggest = Callable[[str, Sequence[str | int]], str | None]
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -46,9 +51,9 @@ def shorten(value: Any, limit: int = 60) -> str:
 def from_validation_error(
     exc: Any,
     file: str,
-    line_of: Callable[[Sequence[str | int]], int | None],
+    line_of: LineOf,
     prefix: Sequence[str | int] = (),
-    suggest: Callable[[str, Sequence[str | int]], str | None] | None = None,
+    suggest: Suggest | None = None,
 ) -> list[Problem]:
     """Turn a pydantic `ValidationError` into problems, one per error."""
     problems = []
@@ -82,7 +87,7 @@ def _is_tag(part: str) -> bool:
 def _message(
     err: dict[str, Any],
     loc: Sequence[str | int],
-    suggest: Callable[[str, Sequence[str | int]], str | None] | None,
+    suggest: Suggest | None,
 ) -> str:
     kind = err["type"]
     msg = error_text(err)

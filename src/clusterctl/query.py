@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from . import vocabulary
 from .errors import UsageError
 from .i18n import _
 from .labels import STATUS_GROUPS
@@ -18,13 +19,12 @@ from .text import normalize
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
     from .geography import Place
 
 #: The default: every cluster whose label is not merged, current or doubtful.
 LABELLED = STATUS_GROUPS["labelled"]
-MEMBER_TYPES = ("startup", "sme", "midcap", "large", "research", "academic", "public")
+MEMBER_TYPES = vocabulary.MEMBER_TYPES
 
 
 class Filters:
@@ -149,7 +149,7 @@ def resolve_cities(dataset: Dataset, values: Sequence[str]) -> set[str]:
 
 
 def keep(
-    cluster: Cluster, f: Filters, member_types: Sequence[str], label_status: str
+    cluster: ClusterRecord, f: Filters, member_types: Sequence[str], label_status: str
 ) -> bool:
     """Does `cluster` pass every filter? (`label_status`: its label on the date.)"""
     if label_status not in f.statuses:
@@ -165,12 +165,12 @@ def keep(
     return not f.keywords or any(_has_keyword(cluster, k) for k in f.keywords)
 
 
-def _has_keyword(cluster: Cluster, keyword: str) -> bool:
+def _has_keyword(cluster: ClusterRecord, keyword: str) -> bool:
     padded = f" {keyword} "
     return any(padded in f" {normalize(k)} " for k in cluster.keywords)
 
 
-def distance_to(cluster: Cluster, place: Place) -> float | None:
+def distance_to(cluster: ClusterRecord, place: Place) -> float | None:
     from .geography import distance_km
 
     if place.lat is None or place.lon is None:
@@ -180,7 +180,7 @@ def distance_to(cluster: Cluster, place: Place) -> float | None:
 
 def filter_clusters(
     dataset: Dataset, f: Filters, on: dt.date | None = None
-) -> list[tuple[Cluster, float | None]]:
+) -> list[tuple[ClusterRecord, float | None]]:
     """Clusters passing the filters on date `on` (default today), with their
     distance to `f.near` if given."""
     from .labels import dataset_labels

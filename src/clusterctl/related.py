@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import geography
+from .labels import dataset_labels
+from .taxonomy import load_taxonomy
 from .text import normalize
 
 if TYPE_CHECKING:
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
 
 
-def related_clusters(dataset: Dataset, cluster: Cluster) -> list[dict[str, Any]]:
+def related_clusters(dataset: Dataset, cluster: ClusterRecord) -> list[dict[str, Any]]:
     """Every other cluster that is not merged, with something in common, best
     first; each with its label on today's date (`label_status`, `label_note`)."""
-    from . import geography
-    from .labels import dataset_labels
-    from .taxonomy import load_taxonomy
-
     taxonomy = load_taxonomy()
     labels = dataset_labels(dataset)
     mine = set(cluster.sectors)

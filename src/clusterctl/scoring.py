@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .naf import code_fits
+
 if TYPE_CHECKING:
     from .geography import Place
     from .naf import NafEntry
@@ -110,7 +112,7 @@ class ClusterProfile:
         if len(code) == 6:
             wanted = {code[:2], code[:4], code[:5], code}
             return [p for p in self.naf if p in wanted]
-        return [p for p in self.naf if code.startswith(p) or p.startswith(code)]
+        return [p for p in self.naf if code_fits(code, p)]
 
     def best_sector(
         self, taxonomy: Taxonomy, sector: str

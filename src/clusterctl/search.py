@@ -23,8 +23,7 @@ from .i18n import _, format_number, ngettext
 from .text import FUNCTION_WORDS, compact, normalize, stem
 
 if TYPE_CHECKING:
-    from .dataset import ClusterRecord as Cluster
-    from .dataset import Dataset
+    from .dataset import ClusterRecord, Dataset
 
 #: field -> weight. Names first; a description shares a word with almost anything.
 FIELDS: dict[str, float] = {
@@ -47,7 +46,7 @@ SEVERAL = 0.85  # query words found in different texts of one cluster
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    cluster: Cluster
+    cluster: ClusterRecord
     score: float
     field: str
     matched: str
@@ -65,7 +64,7 @@ class _Entry:
 class SearchIndex:
     """Every searchable text of a dataset, and which texts each word appears in."""
 
-    def __init__(self, entries: list[_Entry], by_id: dict[str, Cluster]) -> None:
+    def __init__(self, entries: list[_Entry], by_id: dict[str, ClusterRecord]) -> None:
         self.entries = entries
         self.by_id = by_id
         self.postings: dict[str, list[int]] = {}
@@ -243,7 +242,9 @@ def search(dataset: Dataset, query: str, *, min_score: float = 70.0) -> list[Hit
     return index_for(dataset).search(query, min_score=min_score)
 
 
-def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluster]:
+def suggest_clusters(
+    dataset: Dataset, text: str, limit: int = 5
+) -> list[ClusterRecord]:
     """Clusters whose names are close to `text`, for a "did you mean" message."""
     from rapidfuzz import fuzz, process
 
@@ -256,7 +257,7 @@ def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluste
         limit=limit * 3,
         score_cutoff=70,
     )
-    out: list[Cluster] = []
+    out: list[ClusterRecord] = []
     for choice, _score, _index in found:
         cluster = dataset.get(choices[choice])
         if cluster and cluster not in out:
@@ -264,7 +265,7 @@ def suggest_clusters(dataset: Dataset, text: str, limit: int = 5) -> list[Cluste
     return out[:limit]
 
 
-def find_clusters(dataset: Dataset, name: str) -> list[Cluster]:
+def find_clusters(dataset: Dataset, name: str) -> list[ClusterRecord]:
     """Clusters named `name` (id, name, alias or former name); when there is
     none, a `NotFoundError` that lists the closest names."""
     from .errors import NotFoundError

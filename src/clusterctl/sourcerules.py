@@ -9,14 +9,14 @@ dataset free of them.
 from __future__ import annotations
 
 import fnmatch
-from functools import cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import DataFileError
 from .i18n import _
 from .resources import data_file
+from .yamlio import display_name, parse, read_text
 
 RULES_FILE = "source-rules.yaml"
 
@@ -49,18 +49,16 @@ def weak_source(
     return None
 
 
-@cache
+@lru_cache(maxsize=8)
 def load_source_rules(path: str | None = None) -> tuple[SourceRule, ...]:
     """Read the rules file (the bundled one by default)."""
-    from .yamlio import display_name, parse, read_text
-
     source = path or str(data_file(RULES_FILE))
     label = display_name(source)
     raw = parse(read_text(source, kind="rules file"), label)
     return parse_rules(raw, label)
 
 
-def parse_rules(raw: Any, label: str) -> tuple[SourceRule, ...]:
+def parse_rules(raw: object, label: str) -> tuple[SourceRule, ...]:
     """Check the shape of a rules document: {rules: [{kind, why, hosts: [...]}]}."""
     items = raw.get("rules") if isinstance(raw, dict) else None
     if not isinstance(items, list):
@@ -88,7 +86,3 @@ def parse_rules(raw: Any, label: str) -> tuple[SourceRule, ...]:
             )
         )
     return tuple(rules)
-
-
-def rules_path() -> Path:
-    return data_file(RULES_FILE)

@@ -364,9 +364,9 @@ def _from_json(data: dict[str, Any]) -> Taxonomy:
 
 
 def _read(path: str) -> dict[str, Any]:
-    from .yamlio import parse, read_text
+    from .sectorfile import read_taxonomy
 
-    raw = parse(read_text(path), path)
+    raw = read_taxonomy(path)  # checked: errors name their line
     try:
         ecosystems = {e["id"]: e["name"] for e in raw.get("ecosystems") or []}
         ecosystems_fr = {

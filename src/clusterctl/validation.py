@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from .dataset import read_dataset_text
 from .errors import DataFileError
 from .problems import Problem, sort_problems
-from .yamlio import display_name
+from .profiles import check_profile_text
+from .yamlio import display_name, parse, read_text
 
 
 def guess_kind(raw: object) -> str:
@@ -17,22 +19,16 @@ def validate_file(
     source: str, kind: str = "auto", *, encoding: str = "utf-8"
 ) -> tuple[list[Problem], str]:
     """(problems, "dataset" | "profile"). Unreadable files raise DataFileError."""
-    from .yamlio import parse, read_text
-
     label = display_name(source)
     text = read_text(source, kind="file", encoding=encoding)
     raw = parse(text, label)
     what = guess_kind(raw) if kind == "auto" else kind
     if what == "dataset":
         return _dataset_problems(source, text), what
-    from .profiles import check_profile_text
-
     return sort_problems(check_profile_text(text, label)), what
 
 
 def _dataset_problems(source: str, text: str) -> list[Problem]:
-    from .dataset import read_dataset_text
-
     try:
         _model, problems = read_dataset_text(text, display_name(source))
     except DataFileError as exc:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from clusterctl.errors import NotFoundError, UsageError
 from clusterctl.formats import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     DataOption,
     FieldsOption,
@@ -37,6 +35,9 @@ from .filteropts import (
     StatusFilter,
     resolve_filters,
 )
+
+if TYPE_CHECKING:
+    from clusterctl.dataset import Dataset
 
 
 @app.command("list")
@@ -72,30 +73,18 @@ def list_clusters(
 
     Example: clusterctl list --sector biotech --region "Auvergne-Rhône-Alpes"
     """
-    from clusterctl import query
-    from clusterctl.labels import LABEL_FIELDS, dataset_labels
-    from clusterctl.records import valid_fields
+    from clusterctl.listing import list_fields, list_rows
 
     dataset = get_dataset(ctx, data)
     filters = resolve_filters(
         dataset, sector=sector, region=region, city=city, keyword=keyword,
         member_type=member_type, status=status, near=near, radius=radius,
     )  # fmt: skip
-    labels = dataset_labels(dataset)
-    found = query.filter_clusters(dataset, filters)
     if member_type:
-        _note_unknown_member_types(dataset, labels, filters.statuses)
+        _note_unknown_member_types(dataset, filters.statuses)
     extra = ("distance_km",) if near else ()
-    rows = []
-    for cluster, distance in found:
-        row = labelled_record(dataset, cluster, labels[cluster.id])
-        if near:
-            row["distance_km"] = distance
-        rows.append(row)
-    valid = valid_fields((*LABEL_FIELDS, *extra))
-    rows = _sorted(rows, sort, valid, default="distance_km" if near else None)
-    if limit:
-        rows = rows[:limit]
+    valid = list_fields(near=bool(near))
+    rows = list_rows(dataset, filters, sort=sort, limit=limit)
     summary = (*_summary_columns(fmt), *extra)
     if "label" in summary:
         for row in rows:
@@ -108,13 +97,6 @@ def list_clusters(
     )
     if not rows:
         no_result("no cluster matches these filters")
-
-
-def labelled_record(dataset: Any, cluster: Any, label: Any) -> dict[str, Any]:
-    from clusterctl.labels import with_label
-    from clusterctl.records import cluster_record
-
-    return with_label(cluster_record(dataset, cluster), label)
 
 
 def _summary_columns(fmt: OutputFormat) -> tuple[str, ...]:
@@ -143,66 +125,17 @@ def _marker(state: str, note: str) -> str:
     return state
 
 
-def _note_unknown_member_types(
-    dataset: Any, labels: Mapping[str, Any], wanted: frozenset[str]
-) -> None:
+def _note_unknown_member_types(dataset: Dataset, wanted: frozenset[str]) -> None:
     """`--member-type` keeps the clusters known to admit that type: say how
     many were left out because their record does not say."""
-    from clusterctl.matching import known_lists
+    from clusterctl.listing import unknown_member_types
 
-    unknown = sum(
-        1
-        for c in dataset.clusters
-        if labels[c.id].status in wanted and known_lists(dataset, c)[0] is None
-    )
+    unknown = unknown_member_types(dataset, wanted)
     if unknown:
         note(
             f"{unknown} clusters do not record the types of members they admit "
             "and are left out by --member-type"
         )
-
-
-def _norm(text: str) -> str:
-    from clusterctl.text import normalize
-
-    return normalize(text)
-
-
-def _sorted(
-    rows: list[dict[str, Any]], sort: str | None, valid: list[str], default: str | None
-) -> list[dict[str, Any]]:
-    from clusterctl.formats import flatten
-
-    key = sort or default
-    if not key:
-        return rows
-    reverse = key.startswith("-")
-    key = key.lstrip("-")
-    if key not in valid:
-        raise UsageError(f"cannot sort by '{key}'; valid fields: {', '.join(valid)}")
-
-    flat = [flatten(row) for row in rows]
-    if all(key not in f for f in flat) and any(
-        k.startswith(key + ".") for f in flat for k in f
-    ):
-        subs = sorted({k for f in flat for k in f if k.startswith(key + ".")})
-        raise UsageError(
-            f"cannot sort by '{key}', which has sub-fields; "
-            f"sort by one of {', '.join(subs)}"
-        )
-
-    def value_of(i: int) -> Any:
-        value = flat[i].get(key)
-        if isinstance(value, list):
-            value = ";".join(map(str, value))
-        return _norm(value) if isinstance(value, str) else value
-
-    # Ties keep id order in both directions; missing values come last.
-    order = sorted(range(len(rows)), key=lambda i: rows[i]["id"])
-    present = [i for i in order if value_of(i) is not None]
-    missing = [i for i in order if value_of(i) is None]
-    present.sort(key=value_of, reverse=reverse)
-    return [rows[i] for i in present + missing]
 
 
 @app.command()
@@ -232,15 +165,11 @@ def show(
         write_object,
     )
     from clusterctl.labels import LABEL_FIELDS, cluster_label, programme_of
-    from clusterctl.records import valid_fields
-    from clusterctl.search import find_clusters
+    from clusterctl.lookup import absorbed_named, one_cluster
+    from clusterctl.records import labelled_record, valid_fields
 
     dataset = get_dataset(ctx, data)
-    found = find_clusters(dataset, name)
-    if len(found) > 1:
-        names = ", ".join(f"{c.id} ({c.name})" for c in found)
-        raise NotFoundError(f"'{name}' names several clusters: {names}")
-    cluster = found[0]
+    cluster = one_cluster(dataset, name)
     if cluster.successor:
         successor = dataset.get(cluster.successor)
         note(
@@ -250,7 +179,7 @@ def show(
         )
     label = cluster_label(cluster, today(), programme_of(dataset.info))
     record = labelled_record(dataset, cluster, label)
-    taken_over = _absorbed_by_name(record, name)
+    taken_over = absorbed_named(record, name)
     if taken_over:
         year = f" in {taken_over['year']}" if taken_over.get("year") else ""
         note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
@@ -259,16 +188,6 @@ def show(
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
         shown = _readable_provenance(shown)
     write_object(shown, fmt, sys.stdout)
-
-
-def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | None:
-    """The absorbed organisation `name` designates, when it names none of the
-    cluster's own names."""
-    key = _norm(name)
-    own = [record["id"], record["name"], *record["aliases"], *record["former_names"]]
-    if key in {_norm(n) for n in own}:
-        return None
-    return next((a for a in record["absorbed"] if _norm(a["name"]) == key), None)
 
 
 def _readable_provenance(record: dict[str, Any]) -> dict[str, Any]:
@@ -298,26 +217,10 @@ def sectors(
 
     Example: clusterctl sectors --format json | jq '.[] | select(.clusters > 5)'
     """
+    from clusterctl.facets import sector_facets
     from clusterctl.taxonomy import load_taxonomy
 
-    dataset = get_dataset(ctx, data)
-    taxonomy = load_taxonomy()
-    current = list(dataset.current())
-    rows = []
-    for sector in taxonomy.sectors.values():
-        under = taxonomy.descendants(sector.id)
-        rows.append(
-            {
-                "id": sector.id,
-                "parent": sector.parent,
-                "label_en": sector.label_en,
-                "label_fr": sector.label_fr,
-                "ecosystem": taxonomy.ecosystem(sector.id),
-                "clusters": sum(1 for c in current if under.intersection(c.sectors)),
-                "synonyms": [*sector.synonyms_en, *sector.synonyms_fr],
-                "naf": [code for code, _ in sector.naf],
-            }
-        )
+    rows = sector_facets(get_dataset(ctx, data), load_taxonomy())
     valid = list(rows[0]) if rows else []
     summary = ("id", "parent", "label_en", "label_fr", "clusters")
     emit(
@@ -341,26 +244,9 @@ def regions(
 
     Example: clusterctl regions --format csv
     """
-    from clusterctl import geography
+    from clusterctl.facets import region_facets
 
-    dataset = get_dataset(ctx, data)
-    current = list(dataset.current())
-    rows = [
-        {
-            "name": r.name,
-            "code": r.code,
-            "iso": r.iso,
-            "name_en": r.name_en,
-            "abbreviations": list(r.abbreviations),
-            "former_names": list(r.former_names),
-            "neighbours": list(r.neighbours),
-            "clusters": sum(1 for c in current if r.name in c.regions),
-            "hq_clusters": sum(
-                1 for c in current if c.regions and c.regions[0] == r.name
-            ),
-        }
-        for r in geography.regions()
-    ]
+    rows = region_facets(get_dataset(ctx, data))
     valid = list(rows[0])
     summary = ("name", "code", "iso", "abbreviations", "clusters", "hq_clusters")
     emit(
@@ -386,53 +272,14 @@ def naf(
     Example: clusterctl naf 30.30Z
     """
     from clusterctl.formats import write_object
-    from clusterctl.naf import lookup, parse_naf, suggest_naf
-    from clusterctl.records import cluster_record
+    from clusterctl.naffit import naf_entry, naf_fit
     from clusterctl.taxonomy import load_taxonomy
 
-    entry = lookup(code)
-    if entry is None:
-        close = suggest_naf(code)
-        hint = f" (closest: {', '.join(close)})" if close else ""
-        shape = "unknown" if parse_naf(code) else "not a"
-        raise UsageError(f"{shape} NAF rev. 2 code '{code}'{hint}")
-    dataset = get_dataset(ctx, data)
-    taxonomy = load_taxonomy()
-    hits = taxonomy.sectors_for_naf(entry.code)
-    sector_ids = {sid for sid, _, _ in hits}
-    wanted = (
-        set().union(*(taxonomy.descendants(s) for s in sector_ids)) if hits else set()
-    )
-    listed = [
-        c
-        for c in dataset.current()
-        if wanted.intersection(c.sectors) or _naf_fits(entry.code, c.naf)
-    ]
-    record = {
-        "code": entry.code,
-        "level": entry.level,
-        "label": entry.label,
-        "section": entry.section,
-        "section_label": entry.section_label,
-        "division_label": entry.division_label,
-        "sectors": [
-            {"id": sid, "label": taxonomy.label(sid), "via": prefix, "why": why}
-            for sid, prefix, why in hits
-        ],
-        "clusters": [
-            {k: cluster_record(dataset, c)[k] for k in ("id", "name", "regions")}
-            for c in sorted(
-                listed, key=lambda c: (not _naf_fits(entry.code, c.naf), c.id)
-            )
-        ],
-    }
+    entry = naf_entry(code)
+    record = naf_fit(get_dataset(ctx, data), entry, load_taxonomy())
     write_object(record, fmt, sys.stdout)
     if not record["clusters"]:
         no_result(f"no cluster fits NAF {entry.code}")
-
-
-def _naf_fits(code: str, prefixes: Sequence[str]) -> bool:
-    return any(code.startswith(p) or p.startswith(code) for p in prefixes)
 
 
 @app.command()
@@ -447,93 +294,15 @@ def info(
 
     Example: clusterctl info --format json
     """
-    from collections import Counter
-
+    from clusterctl.dataset import today
+    from clusterctl.datasetinfo import dataset_info
     from clusterctl.formats import write_object
+    from clusterctl.labels import phase_notice
 
     dataset = get_dataset(ctx, data)
-    statuses = Counter(c.status for c in dataset.clusters)
-    sources = sorted({s for c in dataset.clusters for s in c.record["sources"]})
-    record = {
-        "dataset": dataset.source,
-        "version": dataset.info.version,
-        "date": dataset.info.date,
-        "title": dataset.info.title,
-        "licence": dataset.info.licence,
-        "clusters": len(dataset.clusters),
-        "by_status": dict(sorted(statuses.items())),
-        **_label_freshness(dataset),
-        "last_verified": {
-            "oldest": min((c.last_verified for c in dataset.clusters), default=None),
-            "newest": max((c.last_verified for c in dataset.clusters), default=None),
-        },
-        "distinct_sources": len(sources),
-        "programme": dataset.info.programme,
-        "provenance": _provenance(dataset),
-        "bundled_data_licences": BUNDLED_LICENCES,
-    }
-    write_object(record, fmt, sys.stdout)
-
-
-def _provenance(dataset: Any) -> dict[str, Any]:
-    """How well the dataset's facts are dated and sourced."""
-    records = [c.record for c in dataset.clusters]
-    counts = [r["members"] for r in records if (r.get("members") or {}).get("count")]
-    years = [m["as_of"] for m in counts if m.get("as_of")]
-    dated = [r["status_as_of"] for r in records if r.get("status_as_of")]
-    return {
-        "member_counts": len(counts),
-        "member_counts_with_source": sum(1 for m in counts if m.get("source")),
-        "member_counts_as_of": {
-            "oldest": min(years, default=None),
-            "newest": max(years, default=None),
-        },
-        "status_dated": len(dated),
-        "status_as_of": {
-            "oldest": min(dated, default=None),
-            "newest": max(dated, default=None),
-        },
-        "absorbed_organisations": sum(len(r.get("absorbed") or ()) for r in records),
-        "unverified_websites": sum(
-            1 for r in records if r.get("website") and not r.get("website_verified")
-        ),
-        "low_confidence": sorted(
-            r["id"] for r in records if r.get("confidence") == "low"
-        ),
-    }
-
-
-def _label_freshness(dataset: Any) -> dict[str, Any]:
-    """How old the dataset is on today's date and what its labels are then;
-    a warning on stderr when the programme phase it describes has ended."""
-    from clusterctl.dataset import today
-    from clusterctl.labels import LABEL_STATUSES, dataset_labels, phase_notice
-
     on = today()
-    labels = dataset_labels(dataset, on)
-    counts = {
-        s: sum(1 for x in labels.values() if x.status == s) for s in LABEL_STATUSES
-    }
+    record = dataset_info(dataset, on)
     notice = phase_notice(dataset, on)
     if notice:
         warn(notice)
-    days = (on - _date(dataset.info.date)).days
-    return {
-        "today": on.isoformat(),
-        "days_since_date": days,
-        "by_label_status": {s: n for s, n in counts.items() if n},
-    }
-
-
-def _date(value: Any) -> Any:
-    from clusterctl.labels import as_date
-
-    return as_date(value)
-
-
-BUNDLED_LICENCES = {
-    "clusters": "CC BY 4.0 compilation of the public sources cited in each record",
-    "sectors": "CC BY 4.0 (taxonomy); NAF rev. 2 codes and labels from INSEE "
-    "(Licence Ouverte / Open Licence 2.0)",
-    "geography": "see GEOGRAPHY-SOURCES.md in the data folder",
-}
+    write_object(record, fmt, sys.stdout)

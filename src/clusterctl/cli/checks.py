@@ -10,7 +10,7 @@ import typer
 
 from clusterctl.errors import ExitCode
 
-from . import app
+from .app import app
 from .common import DataOption, user_errors
 
 
@@ -93,15 +93,6 @@ def schema(
     """
     import json
 
-    from clusterctl.models import Cluster, ClusterFile, Profile, Strict
+    from clusterctl.models import json_schema
 
-    models: dict[str, type[Strict]] = {
-        "cluster": Cluster,
-        "dataset": ClusterFile,
-        "profile": Profile,
-    }
-    model = models[name.value]
-    doc = model.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc.setdefault("title", name.value)
-    print(json.dumps(doc, ensure_ascii=False, indent=2))
+    print(json.dumps(json_schema(name.value), ensure_ascii=False, indent=2))

@@ -10,7 +10,7 @@ import typer
 
 from clusterctl.errors import UsageError
 
-from . import app
+from .app import app
 from .common import DataOption, get_dataset, no_result, note, user_errors
 from .filteropts import (
     CityFilter,

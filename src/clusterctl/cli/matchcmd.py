@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from clusterctl.errors import NotFoundError, UsageError
+from clusterctl.errors import UsageError
 from clusterctl.formats import OutputFormat
 
-from . import app
+from .app import app
 from .common import (
     DataOption,
     FieldsOption,
@@ -189,8 +189,9 @@ def match(
 
     Example: clusterctl match company.yaml --top 3 --explain
     """
-    from clusterctl.labels import phase_notice, resolve_statuses
+    from clusterctl.labels import resolve_statuses
     from clusterctl.matching import Matcher, parse_weights
+    from clusterctl.selection import require_clusters
 
     if (profile is None) == (batch is None):
         raise UsageError("give a PROFILE file, or --batch FILE for a register")
@@ -199,16 +200,7 @@ def match(
     matcher = Matcher(
         dataset, parse_weights(weights), statuses=statuses, current_first=current_first
     )
-    if not matcher.clusters:
-        if not status:
-            raise NotFoundError(
-                f"{dataset.source}: no current cluster to match against"
-            )
-        notice = phase_notice(dataset, matcher.on)
-        raise NotFoundError(
-            f"no cluster's label is {' or '.join(status)} on {matcher.on}"
-            + (f" ({notice})" if notice else "")
-        )
+    require_clusters(matcher, status)
     if batch is not None:
         if map_to is not None:
             raise UsageError(
@@ -262,18 +254,20 @@ def _match_one(
 ) -> None:
     from clusterctl.matching import match_result
     from clusterctl.profiles import read_profile, resolve_profile
+    from clusterctl.selection import match_of, scored_target, top_matches
 
     company = resolve_profile(read_profile(source, encoding=encoding))
     for w in company.warnings:
         warn(w.text)
     ranked = matcher.match(company)
     if cluster:
-        chosen = _one_cluster(matcher, cluster, ranked)
-        selected = [(ranked.index(chosen) + 1, chosen)]
+        target, merged = scored_target(matcher, cluster)
+        if merged:
+            warn(merged)
+        selected = match_of(target, matcher, ranked)
         explain = True
     else:
-        selected = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
-        selected = selected[:top]
+        selected = top_matches(ranked, top, min_score)
     result = match_result(matcher, company, selected, explain=explain)
     for w in result["warnings"][len(company.warnings) :]:
         warn(w["text"])  # what matching adds: labels that are not current
@@ -287,26 +281,6 @@ def _match_one(
         write_match(result, fmt, sys.stdout, explain=explain, header=header)
     if not selected:
         no_result(f"no cluster scores {min_score:g} or more")
-
-
-def _one_cluster(matcher: Any, name: str, ranked: list[Any]) -> Any:
-    from clusterctl.search import find_clusters
-
-    target = find_clusters(matcher.dataset, name)[0]
-    if target.successor:
-        warn(f"{target.name} has merged into {target.successor}; scoring that instead")
-        target = matcher.dataset.get(target.successor) or target
-    for m in ranked:
-        if m.cluster.id == target.id:
-            return m
-    from clusterctl.labels import cluster_label
-
-    state = cluster_label(target, matcher.on, matcher.programme)
-    hint = "" if state.status == "merged" else "; try --status all"
-    raise NotFoundError(
-        f"'{target.name}' is not ranked: its label is {state.status} "
-        f"({state.note}){hint}"
-    )
 
 
 @app.command()

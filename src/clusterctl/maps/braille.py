@@ -11,7 +11,6 @@ import math
 
 # Bit of each dot (column, row) in a braille cell, from U+2800.
 _BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
-BLANK = chr(0x2800)
 
 
 class BrailleCanvas:

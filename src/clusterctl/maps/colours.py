@@ -27,7 +27,6 @@ UNKNOWN_COLOUR = "#9e9e9e"
 
 # Base map and decorations.
 LAND = "#f2efe9"
-LAND_OTHER = "#e9e5dc"  # the regions of a match outside the company's region
 BORDER = "#b9b3a7"
 WATER = "#ffffff"
 INK = "#222222"

@@ -23,7 +23,9 @@ from clusterctl.i18n import (
     ngettext,
     pgettext,
 )
+from clusterctl.taxonomy import load_taxonomy
 
+from .basemap import load_basemap
 from .colours import UNKNOWN_COLOUR, ecosystem_colour
 
 if TYPE_CHECKING:
@@ -92,8 +94,6 @@ def _members(cluster: ClusterRecord) -> int | None:
 
 def _category(cluster: ClusterRecord) -> tuple[str, str, str]:
     """(colour, ecosystem name, main sector label) of a cluster."""
-    from clusterctl.taxonomy import load_taxonomy
-
     taxonomy = load_taxonomy()
     if not cluster.sectors:
         return UNKNOWN_COLOUR, _("No sector recorded"), pgettext("sector", "none")
@@ -150,8 +150,6 @@ def _legend(markers: Sequence[Marker]) -> tuple[tuple[str, str], ...]:
 
 def footer_lines(dataset: Dataset) -> tuple[str, ...]:
     """The dataset's date and sources, and the base map's credit."""
-    from .basemap import load_basemap
-
     info = dataset.info
     sources = {s for c in dataset.clusters for s in c.record.get("sources") or ()}
     title = info.title or _("clusters")

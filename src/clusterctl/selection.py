@@ -1,0 +1,73 @@
+"""Which ranked matches a command shows: the best ones above a score, or the
+one cluster a user asks about (`match --cluster`, "why not X?").
+
+`search` (for names) is imported where it is used: most matches never need it.
+
+Matches keep their rank in the full ranking, so that "rank 7" means the same
+whatever is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from .errors import NotFoundError
+from .labels import cluster_label, phase_notice
+
+if TYPE_CHECKING:
+    from .dataset import ClusterRecord
+    from .matching import Match, Matcher
+
+Ranked = list[tuple[int, "Match"]]
+
+
+def top_matches(ranked: Iterable[Match], top: int, min_score: float = 0.0) -> Ranked:
+    """(rank, match) of the first `top` matches scoring `min_score` or more."""
+    kept = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
+    return kept[:top]
+
+
+def require_clusters(matcher: Matcher, statuses: Sequence[str] | None) -> None:
+    """A `NotFoundError` when the matcher has no cluster to rank: none in the
+    dataset, or none whose label is in the states asked for (`statuses`, as
+    given by the user), with the programme's phase notice when it has ended."""
+    if matcher.clusters:
+        return
+    if not statuses:
+        raise NotFoundError(
+            f"{matcher.dataset.source}: no current cluster to match against"
+        )
+    notice = phase_notice(matcher.dataset, matcher.on)
+    raise NotFoundError(
+        f"no cluster's label is {' or '.join(statuses)} on {matcher.on}"
+        + (f" ({notice})" if notice else "")
+    )
+
+
+def scored_target(matcher: Matcher, name: str) -> tuple[ClusterRecord, str | None]:
+    """The cluster `name` designates, or its successor when it merged (with a
+    note saying so): the cluster whose score `match --cluster` explains."""
+    from .search import find_clusters
+
+    target = find_clusters(matcher.dataset, name)[0]
+    if not target.successor:
+        return target, None
+    note = f"{target.name} has merged into {target.successor}; scoring that instead"
+    return matcher.dataset.get(target.successor) or target, note
+
+
+def match_of(
+    target: ClusterRecord, matcher: Matcher, ranked: Sequence[Match]
+) -> Ranked:
+    """The ranked match of `target`, as a one-item selection; a `NotFoundError`
+    when it is not ranked, saying why (its label)."""
+    for rank, m in enumerate(ranked, 1):
+        if m.cluster.id == target.id:
+            return [(rank, m)]
+    state = cluster_label(target, matcher.on, matcher.programme)
+    hint = "" if state.status == "merged" else "; try --status all"
+    raise NotFoundError(
+        f"'{target.name}' is not ranked: its label is {state.status} "
+        f"({state.note}){hint}"
+    )
