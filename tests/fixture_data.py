@@ -138,6 +138,7 @@ FULL_DATASET: dict[str, Any] = {
             "end": dt.date(2026, 12, 31),
             "next_phase": {
                 "note": "Nothing published yet.",
+                "note_fr": "Rien de publié pour l’instant.",
                 "as_of": dt.date(2026, 11, 1),
                 "sources": ["https://example.org/next"],
             },

@@ -355,10 +355,34 @@ def test_phase_notice_reads_the_programme_block_when_the_dataset_has_one(data):
     dataset = SimpleNamespace(info={"programme": block}, clusters=clusters)
     assert phase_notice(dataset, BEFORE) is None  # type: ignore[arg-type]
     assert phase_notice(dataset, AFTER) == (  # type: ignore[arg-type]
-        "phase V ended on 2026-12-31; No list for phase VI was found (as of 2026-12-01)"
+        "phase V ended on 2026-12-31; no list for phase VI was found (as of 2026-12-01)"
     )
     silent = SimpleNamespace(info={"programme": {"phase": "V", "end": "2026-12-31"}})
     silent.clusters = clusters
     assert phase_notice(silent, AFTER) == (  # type: ignore[arg-type]
         "phase V ended on 2026-12-31; this dataset records nothing about the next phase"
     )
+
+
+def test_phase_notice_uses_the_datasets_french_note_in_french(data):
+    from clusterctl import i18n
+
+    clusters = load_dataset(data).clusters
+    block = {
+        "phase": "V",
+        "end": "2026-12-31",
+        "next_phase": {
+            "note": "No list for phase VI was found.",
+            "note_fr": "Aucune liste pour la phase VI n'a été trouvée.",
+            "as_of": "2026-12-01",
+        },
+    }
+    dataset = SimpleNamespace(info={"programme": block}, clusters=clusters)
+    i18n.set_language("fr")
+    try:
+        notice = phase_notice(dataset, AFTER)  # type: ignore[arg-type]
+    finally:
+        i18n.set_language("en")
+    assert notice is not None
+    assert "aucune liste pour la phase VI" in notice
+    assert "No list" not in notice

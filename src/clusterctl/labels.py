@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dataset import today
 from .errors import UsageError
-from .i18n import _, format_date, join_clauses, pgettext
+from .i18n import _, format_date, join_clauses, language, pgettext
 
 if TYPE_CHECKING:
     from .dataset import ClusterRecord, Dataset
@@ -113,7 +113,7 @@ def programme_of(header: object) -> Programme | None:
         phase=None if phase is None else str(phase),
         start=as_date(_get(block, "start")),
         end=as_date(_get(block, "end")),
-        next_note=_get(following, "note"),
+        next_note=_get(following, f"note_{language()}") or _get(following, "note"),
         next_as_of=as_date(_get(following, "as_of")),
     )
 
@@ -270,6 +270,8 @@ def phase_notice(dataset: Dataset, on: dt.date | None = None) -> str | None:
             nothing = _("this dataset records nothing about the next phase")
             return join_clauses((ended, nothing))
         following = programme.next_note.rstrip(".")  # the dataset's own words
+        if following[1:2].islower():  # it continues the sentence after ';'
+            following = following[0].lower() + following[1:]
         if programme.next_as_of:
             following = _("{note} (as of {date})").format(
                 note=following, date=format_date(programme.next_as_of)

@@ -221,6 +221,9 @@ class NextPhase(Strict):
     note: Text = Field(
         min_length=1, description="What public sources say of the next phase."
     )
+    note_fr: Text | None = Field(
+        default=None, description="The same note in French, shown in French output."
+    )
     as_of: dt.date = Field(description="Date this was last checked.")
     sources: list[WebAddress] = Field(
         default=[], description="Web addresses that support the note."
