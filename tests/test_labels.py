@@ -365,6 +365,8 @@ def test_phase_notice_reads_the_programme_block_when_the_dataset_has_one(data):
 
 
 def test_phase_notice_uses_the_datasets_french_note_in_french(data):
+    from types import SimpleNamespace
+
     from clusterctl import i18n
 
     clusters = load_dataset(data).clusters
