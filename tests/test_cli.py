@@ -317,8 +317,13 @@ def test_show_near_miss_lists_candidates_and_exits_1(runner, small):
 def test_show_table_is_a_panel_with_every_field(runner, small):
     result = runner.invoke(app, ["show", "techtera", "-d", small, "-f", "table"])
     assert result.exit_code == 0
-    for key in ("id", "sources", "last_verified", "hq.city", "description"):
-        assert key in result.stdout
+    for key in ("id", "sources", "last_verified", "hq", "description"):
+        assert f"│ {key} " in result.stdout
+    record = json.loads(
+        runner.invoke(app, ["show", "techtera", "-d", small, "-f", "json"]).stdout
+    )
+    for url in record["sources"]:  # each address whole, on its own line
+        assert any(line.endswith(" " + url) for line in result.stdout.splitlines())
     assert "\x1b[" not in result.stdout
 
 

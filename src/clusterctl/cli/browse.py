@@ -96,16 +96,18 @@ def list_clusters(
     rows = _sorted(rows, sort, valid, default="distance_km" if near else None)
     if limit:
         rows = rows[:limit]
-    summary = (*_summary_columns(fmt), *extra)
-    if "label" in summary:
-        for row in rows:
-            row["label"] = _marker(row["label_status"], row["label_note"])
-    emit(
-        rows,
-        fmt,
-        columns=columns_for(fields, fmt, valid, summary),
-        header=not no_header,
-    )
+    if fields is None and _is_table(fmt):
+        from .tables import draw, list_layouts
+
+        draw(list_layouts(near=bool(near)), rows, sys.stdout)
+    else:
+        summary = (*_summary_columns(), *extra)
+        emit(
+            rows,
+            fmt,
+            columns=columns_for(fields, fmt, valid, summary),
+            header=not no_header,
+        )
     if not rows:
         no_result("no cluster matches these filters")
 
@@ -117,30 +119,22 @@ def labelled_record(dataset: Any, cluster: Any, label: Any) -> dict[str, Any]:
     return with_label(cluster_record(dataset, cluster), label)
 
 
-def _summary_columns(fmt: OutputFormat) -> tuple[str, ...]:
-    """Default columns: a marker for tables, the label's state and note for
-    TSV and CSV."""
-    from clusterctl.formats import resolve_format
+def _summary_columns() -> tuple[str, ...]:
+    """Default TSV and CSV columns: the summary with the label's state and
+    note after the recorded status."""
     from clusterctl.labels import LABEL_FIELDS
     from clusterctl.records import SUMMARY_COLUMNS
 
     columns = list(SUMMARY_COLUMNS)
     at = columns.index("status")
-    if resolve_format(fmt, sys.stdout) is OutputFormat.table:
-        columns[at] = "label"
-    else:
-        columns[at + 1 : at + 1] = LABEL_FIELDS
+    columns[at + 1 : at + 1] = LABEL_FIELDS
     return tuple(columns)
 
 
-def _marker(state: str, note: str) -> str:
-    """A table's label cell: the state, flagged when doubtful, with its date."""
-    from clusterctl.labels import DOUBTFUL
+def _is_table(fmt: OutputFormat) -> bool:
+    from clusterctl.formats import resolve_format
 
-    if state in DOUBTFUL:
-        since = note.rsplit(" since ", 1)[-1][:10] if " since " in note else ""
-        return f"! {state} {since}".rstrip()
-    return state
+    return resolve_format(fmt, sys.stdout) is OutputFormat.table
 
 
 def _note_unknown_member_types(
@@ -257,8 +251,11 @@ def show(
     chosen = parse_fields(fields, valid_fields(LABEL_FIELDS))
     shown = select(record, chosen) if chosen else record
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
-        shown = _readable_provenance(shown)
-    write_object(shown, fmt, sys.stdout)
+        from .panels import draw_cluster
+
+        draw_cluster(shown, sys.stdout)
+    else:
+        write_object(shown, fmt, sys.stdout)
 
 
 def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -269,20 +266,6 @@ def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | Non
     if key in {_norm(n) for n in own}:
         return None
     return next((a for a in record["absorbed"] if _norm(a["name"]) == key), None)
-
-
-def _readable_provenance(record: dict[str, Any]) -> dict[str, Any]:
-    """For the terminal panel: each absorbed organisation as one line of text
-    ("Opticsvalley (2019) <source>") rather than a JSON object."""
-    absorbed = record.get("absorbed")
-    if not absorbed:
-        return record
-    lines = []
-    for item in absorbed:
-        year = f" ({item['year']})" if item.get("year") else ""
-        source = f" {item['source']}" if item.get("source") else ""
-        lines.append(f"{item['name']}{year}{source}")
-    return {**record, "absorbed": lines}
 
 
 @app.command()
@@ -320,6 +303,11 @@ def sectors(
         )
     valid = list(rows[0]) if rows else []
     summary = ("id", "parent", "label_en", "label_fr", "clusters")
+    if fields is None and _is_table(fmt):
+        from .tables import draw, sector_layouts, tree_order
+
+        draw(sector_layouts(), tree_order(rows), sys.stdout)
+        return
     emit(
         rows,
         fmt,
@@ -385,7 +373,6 @@ def naf(
 
     Example: clusterctl naf 30.30Z
     """
-    from clusterctl.formats import write_object
     from clusterctl.naf import lookup, parse_naf, suggest_naf
     from clusterctl.records import cluster_record
     from clusterctl.taxonomy import load_taxonomy
@@ -426,9 +413,32 @@ def naf(
             )
         ],
     }
-    write_object(record, fmt, sys.stdout)
+    _write_naf(record, fmt)
     if not record["clusters"]:
         no_result(f"no cluster fits NAF {entry.code}")
+
+
+def _write_naf(record: dict[str, Any], fmt: OutputFormat) -> None:
+    """A panel of plain lines on a terminal; in CSV and TSV the sectors and
+    clusters as ids (`aerospace;space`); the whole record otherwise."""
+    from clusterctl.formats import resolve_format, write_object
+
+    resolved = resolve_format(fmt, sys.stdout)
+    if resolved is OutputFormat.table:
+        from clusterctl.terminal import draw_panel
+
+        from .panels import naf_rows
+
+        draw_panel(f"NAF {record['code']}", naf_rows(record), sys.stdout)
+    elif resolved in (OutputFormat.csv, OutputFormat.tsv):
+        flat = {
+            **record,
+            "sectors": [s["id"] for s in record["sectors"]],
+            "clusters": [c["id"] for c in record["clusters"]],
+        }
+        write_object(flat, fmt, sys.stdout)
+    else:
+        write_object(record, fmt, sys.stdout)
 
 
 def _naf_fits(code: str, prefixes: Sequence[str]) -> bool:
@@ -472,7 +482,7 @@ def info(
         "provenance": _provenance(dataset),
         "bundled_data_licences": BUNDLED_LICENCES,
     }
-    write_object(record, fmt, sys.stdout)
+    write_object(record, fmt, sys.stdout, title=f"Dataset {dataset.info.version}")
 
 
 def _provenance(dataset: Any) -> dict[str, Any]:

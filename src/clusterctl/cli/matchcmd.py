@@ -350,14 +350,25 @@ def related(
         "label_status",
         "label_note",
     ]
-    emit(
-        rows,
-        fmt,
-        columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
-        header=not no_header,
-    )
+    if fields is None and _is_table(fmt):
+        from .tables import draw, related_layouts
+
+        draw(related_layouts(), rows, sys.stdout)
+    else:
+        emit(
+            rows,
+            fmt,
+            columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
+            header=not no_header,
+        )
     if not rows:
         no_result(f"no cluster is related to '{found[0].name}'")
+
+
+def _is_table(fmt: OutputFormat) -> bool:
+    from clusterctl.formats import resolve_format
+
+    return resolve_format(fmt, sys.stdout) is OutputFormat.table
 
 
 @app.command()
