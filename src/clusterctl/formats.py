@@ -79,18 +79,23 @@ def field_names(records: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def parse_fields(spec: str | None, valid: Sequence[str]) -> list[str] | None:
-    """`--fields a,b.c` -> ["a", "b.c"]; unknown names or `help` list valid ones."""
+    """`--fields a,b.c` -> ["a", "b.c"]; an unknown name is an error naming the
+    closest valid one (the command line lists them all for `--fields help`)."""
     if spec is None:
         return None
+    from .problems import did_you_mean
+
     wanted = [f.strip() for f in spec.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in valid]
-    if spec.strip() == "help" or not wanted or unknown:
-        lead = (
-            f"unknown field '{unknown[0]}'; "
-            if unknown and spec.strip() != "help"
-            else ""
+    if not wanted:
+        raise UsageError(
+            "--fields needs at least one field name ('--fields help' lists them)"
         )
-        raise UsageError(f"{lead}valid fields: {', '.join(valid)}")
+    for name in wanted:
+        if name not in valid:
+            hint = did_you_mean(name, valid)
+            raise UsageError(
+                f"unknown field '{name}'{hint}; '--fields help' lists every field"
+            )
     return wanted
 
 

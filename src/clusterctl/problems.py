@@ -8,7 +8,7 @@ turned `007`, `no` or `2024-01-02` into a number, boolean or date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,14 +77,111 @@ def _is_tag(part: str) -> bool:
     )
 
 
+#: pydantic's wording ("Input should be a valid integer, unable to parse
+#: string as an integer") in plain words, by error type; `{...}` are filled
+#: from the error's context.
+_PLAIN = {
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "set_type": "must be a list",
+    "dict_type": "must be a mapping of fields",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "date_type": "must be a date written YYYY-MM-DD",
+    "date_parsing": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date written YYYY-MM-DD",
+    "url_type": "must be a web address (https://...)",
+    "url_parsing": "must be a web address (https://...)",
+    "url_scheme": "must be a web address starting with http:// or https://",
+    "greater_than_equal": "must be {ge} or more",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be {le} or less",
+    "less_than": "must be less than {lt}",
+    "string_too_short": "must have at least {min_length} characters",
+    "string_too_long": "must have at most {max_length} characters",
+    "too_short": "must have at least {min_length} items",
+    "too_long": "must have at most {max_length} items",
+    "string_pattern_mismatch": "is not in the expected form (pattern {pattern})",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+}
+
+
+#: The patterns of the models, in words.
+_PATTERNS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "must be lowercase letters and digits joined by "
+    "single hyphens, like 'my-cluster'",
+    r"^\d{2}(\.\d{1,2}[A-Z]?)?$": "must be a NAF code such as 62.02A, 62.02 or 62",
+    r"^(\d{2}|2[AB]|97\d)$": "must be a département code such as 31, 2A or 974",
+    r"^[a-z0-9_]+$": "must be lowercase letters, digits and underscores",
+}
+
+
+def plain_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in plain words, without the offending value."""
+    kind = str(err.get("type", ""))
+    ctx = {
+        k: f"{v:g}" if isinstance(v, float) else v
+        for k, v in (err.get("ctx") or {}).items()
+    }
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        return _PATTERNS[str(ctx["pattern"])]
+    if "expected" in ctx:
+        ctx["expected"] = _choices(str(ctx["expected"]))
+    template = _PLAIN.get(kind)
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        template = "must not be empty"
+    if template:
+        try:
+            return template.format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    msg = str(err.get("msg", ""))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def _choices(expected: str) -> str:
+    """pydantic's `'a', 'b' or 'c'` as `a, b or c`."""
+    return expected.replace("'", "")
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
+    import difflib
+
+    options = list(dict.fromkeys(str(c) for c in choices))
+    lowered = {o.lower(): o for o in options}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{lowered[c]}'" for c in close) + "?)"
+
+
 def _message(
     err: dict[str, Any],
     loc: Sequence[str | int],
     suggest: Callable[[str, Sequence[str | int]], str | None] | None,
 ) -> str:
     kind = err["type"]
-    msg = str(err["msg"]).removeprefix("Value error, ")
+    msg = plain_message(err)
     value = err.get("input")
+    if kind in ("literal_error", "enum") and isinstance(value, str):
+        expected = _choices(str((err.get("ctx") or {}).get("expected", "")))
+        close = did_you_mean(value, expected.replace(" or ", ", ").split(", "))
+        if close:
+            return f"{msg} (got {shorten(value)}; {close.strip()[1:-1]})"
     if kind == "extra_forbidden":
         msg = "unknown field"
         hint = suggest(str(loc[-1]), loc[:-1]) if suggest else None

@@ -23,18 +23,20 @@ import typer
 
 from clusterctl.errors import ExitCode
 
+from .usage import ClusterctlGroup, install, short_help
+
 EPILOG = (
     "Exit status: 0 results printed; 1 no result (a filter, search, show or match "
     "found nothing); 2 usage or input error; 130 interrupted. "
-    "Environment: CLUSTERCTL_DATA (dataset file), CLUSTERCTL_TODAY (date used by "
-    "validate), CLUSTERCTL_CACHE_DIR and CLUSTERCTL_NO_CACHE (start-up cache), "
-    "NO_COLOR. Data: the 57 pôles de compétitivité of phase V (2023-2026), "
-    "last checked November 2026; see 'clusterctl info'."
+    "Environment: CLUSTERCTL_DATA (dataset file), CLUSTERCTL_TODAY (the date "
+    "labels and dates are judged on), CLUSTERCTL_CACHE_DIR and CLUSTERCTL_NO_CACHE "
+    "(start-up cache), NO_COLOR or TERM=dumb (no escape codes). Data: the pôles de "
+    "compétitivité of phase V (2023-2026); see 'clusterctl info'."
 )
 
 app = typer.Typer(
     name="clusterctl",
-    no_args_is_help=True,
+    cls=ClusterctlGroup,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EPILOG,
@@ -77,7 +79,7 @@ def _version(ctx: typer.Context, value: bool) -> None:
     raise typer.Exit(ExitCode.OK)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _main(
     ctx: typer.Context,
     data: Annotated[
@@ -120,6 +122,9 @@ def _main(
     Example: clusterctl match company.yaml
     """
     ctx.obj = {"data": data}
+    if ctx.invoked_subcommand is None:
+        short_help()
+        raise typer.Exit(ExitCode.OK)
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -207,3 +212,5 @@ def main() -> None:
 
 # Commands register themselves on `app` when their modules are imported.
 from . import browse, checks, mapcmd, matchcmd  # noqa: E402, F401
+
+install(app)

@@ -17,9 +17,11 @@ from .common import (
     FieldsOption,
     FormatOption,
     NoHeaderOption,
+    chosen_fields,
     columns_for,
     complete_cluster,
     emit,
+    find_cluster,
     get_dataset,
     no_result,
     note,
@@ -61,7 +63,9 @@ def list_clusters(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", min=1, help="Print at most N clusters."),
+        typer.Option(
+            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+        ),
     ] = None,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -173,7 +177,12 @@ def _sorted(
     reverse = key.startswith("-")
     key = key.lstrip("-")
     if key not in valid:
-        raise UsageError(f"cannot sort by '{key}'; valid fields: {', '.join(valid)}")
+        from clusterctl.problems import did_you_mean
+
+        raise UsageError(
+            f"cannot sort by '{key}'{did_you_mean(key, valid)}; "
+            "'--fields help' lists the fields"
+        )
 
     flat = [flatten(row) for row in rows]
     if all(key not in f for f in flat) and any(
@@ -206,6 +215,7 @@ def show(
     name: Annotated[
         str,
         typer.Argument(
+            metavar="CLUSTER",
             autocompletion=complete_cluster,
             help="Cluster id, name, alias or former name (any case, accents optional).",
         ),
@@ -219,18 +229,12 @@ def show(
     Example: clusterctl show lyonbiopole
     """
     from clusterctl.dataset import today
-    from clusterctl.formats import (
-        parse_fields,
-        resolve_format,
-        select,
-        write_object,
-    )
+    from clusterctl.formats import resolve_format, select, write_object
     from clusterctl.labels import LABEL_FIELDS, cluster_label, programme_of
     from clusterctl.records import valid_fields
-    from clusterctl.search import find_clusters
 
     dataset = get_dataset(ctx, data)
-    found = find_clusters(dataset, name)
+    found = find_cluster(dataset, name)
     if len(found) > 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in found)
         raise NotFoundError(f"'{name}' names several clusters: {names}")
@@ -248,7 +252,7 @@ def show(
     if taken_over:
         year = f" in {taken_over['year']}" if taken_over.get("year") else ""
         note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
-    chosen = parse_fields(fields, valid_fields(LABEL_FIELDS))
+    chosen = chosen_fields(fields, valid_fields(LABEL_FIELDS))
     shown = select(record, chosen) if chosen else record
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
         from .panels import draw_cluster
@@ -364,7 +368,10 @@ def regions(
 def naf(
     ctx: typer.Context,
     code: Annotated[
-        str, typer.Argument(help="NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62.")
+        str,
+        typer.Argument(
+            metavar="CODE", help="NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62."
+        ),
     ],
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,

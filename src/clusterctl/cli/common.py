@@ -91,6 +91,23 @@ def complete_cluster(incomplete: str) -> list[str]:
     ]
 
 
+def one_of(*choices: str) -> Callable[[str | None], str | None]:
+    """An option callback accepting only `choices` (any case), naming the
+    closest one otherwise."""
+
+    def check(value: str | None) -> str | None:
+        if value is None or value.lower() in choices:
+            return value
+        from clusterctl.problems import did_you_mean
+
+        raise typer.BadParameter(
+            f"'{value}' is not one of {', '.join(choices)}"
+            + did_you_mean(value, choices)
+        )
+
+    return check
+
+
 # ---------------------------------------------------------------- options
 DataOption = Annotated[
     str | None,
@@ -108,6 +125,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         case_sensitive=False,
         help="Output format: table, tsv, csv, json, ndjson (jsonl), yaml. "
         "Default: table on a terminal, tsv in a pipe.",
@@ -117,13 +135,30 @@ FieldsOption = Annotated[
     str | None,
     typer.Option(
         "--fields",
-        metavar="A,B.C",
+        metavar="FIELDS",
         help="Comma-separated fields to output ('--fields help' lists them).",
     ),
 ]
 NoHeaderOption = Annotated[
     bool, typer.Option("--no-header", help="Omit the header row in csv and tsv.")
 ]
+
+
+def find_cluster(dataset: Dataset, name: str) -> Any:
+    """The clusters `name` designates; for a sector or region word, an error
+    that says which command lists those clusters."""
+    from clusterctl.errors import NotFoundError
+    from clusterctl.search import find_clusters
+
+    try:
+        return find_clusters(dataset, name)
+    except NotFoundError:
+        from .usage import not_a_cluster_hint
+
+        hint = not_a_cluster_hint(name)
+        if hint is None:
+            raise
+        raise NotFoundError(f"no cluster named '{name}'; {hint}") from None
 
 
 def get_dataset(ctx: typer.Context, data: str | None) -> Dataset:
@@ -157,15 +192,26 @@ def columns_for(
 ) -> list[str] | None:
     """Columns to print: `--fields`, else a summary for tables/CSV/TSV and whole
     records for JSON, NDJSON and YAML."""
-    from clusterctl.formats import parse_fields, resolve_format
+    from clusterctl.formats import resolve_format
 
-    chosen = parse_fields(fields, valid)
+    chosen = chosen_fields(fields, valid)
     if chosen is not None:
         return chosen
     resolved = resolve_format(fmt, sys.stdout)
     if resolved in (OutputFormat.table, OutputFormat.tsv, OutputFormat.csv):
         return list(summary)
     return None
+
+
+def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
+    """The `--fields` asked for; `--fields help` prints the valid ones, one a
+    line on stdout, and exits 0."""
+    from clusterctl.formats import parse_fields
+
+    if fields is not None and fields.strip() == "help":
+        sys.stdout.write("".join(f"{name}\n" for name in valid))
+        raise typer.Exit(ExitCode.OK)
+    return parse_fields(fields, valid)
 
 
 def no_result(message: str) -> None:

@@ -26,6 +26,7 @@ SectorFilter = Annotated[
     typer.Option(
         "--sector",
         "-s",
+        metavar="SECTOR",
         autocompletion=complete_sector,
         help="Sector id or word, English or French (repeatable; "
         "a parent includes its children).",
@@ -36,19 +37,25 @@ RegionFilter = Annotated[
     typer.Option(
         "--region",
         "-r",
+        metavar="REGION",
         autocompletion=complete_region,
         help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
     ),
 ]
-CityFilter = Annotated[Repeat, typer.Option("--city", help="HQ city (repeatable).")]
+CityFilter = Annotated[
+    Repeat, typer.Option("--city", metavar="CITY", help="HQ city (repeatable).")
+]
 KeywordFilter = Annotated[
     Repeat,
-    typer.Option("--keyword", "-k", help="Keyword of the cluster (repeatable)."),
+    typer.Option(
+        "--keyword", "-k", metavar="WORD", help="Keyword of the cluster (repeatable)."
+    ),
 ]
 MemberTypeFilter = Annotated[
     Repeat,
     typer.Option(
         "--member-type",
+        metavar="TYPE",
         help="startup, sme, midcap, large, research, academic, public (repeatable).",
     ),
 ]
@@ -56,6 +63,7 @@ StatusFilter = Annotated[
     Repeat,
     typer.Option(
         "--status",
+        metavar="STATE",
         help="Label on today's date: current (incl. probation within its "
         "term), probation, lapsed, unconfirmed, doubtful (lapsed or "
         "unconfirmed), merged, or all (repeatable). Default: every cluster "

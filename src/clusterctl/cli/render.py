@@ -115,9 +115,7 @@ def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> N
         Column("cluster"),
         Column("why"),
     ]
-    draw_table(
-        columns, rows, out, title=f"Clusters for {name}", separate_rows=True
-    )
+    draw_table(columns, rows, out, title=f"Clusters for {name}", separate_rows=True)
     if explain:
         for m in matches:
             brows = [
