@@ -19,7 +19,6 @@ from .common import (
     NoHeaderOption,
     chosen_fields,
     columns_for,
-    complete_cluster,
     emit,
     find_cluster,
     get_dataset,
@@ -216,7 +215,6 @@ def show(
         str,
         typer.Argument(
             metavar="CLUSTER",
-            autocompletion=complete_cluster,
             help="Cluster id, name, alias or former name (any case, accents optional).",
         ),
     ],
@@ -272,6 +270,13 @@ def _absorbed_by_name(record: dict[str, Any], name: str) -> dict[str, Any] | Non
     return next((a for a in record["absorbed"] if _norm(a["name"]) == key), None)
 
 
+#: The fields of `sectors` and `regions` records, in order.
+SECTOR_FIELDS = ("id", "parent", "label_en", "label_fr", "ecosystem", "clusters",
+                 "synonyms", "naf")  # fmt: skip
+REGION_FIELDS = ("name", "code", "iso", "name_en", "abbreviations", "former_names",
+                 "neighbours", "clusters", "hq_clusters")  # fmt: skip
+
+
 @app.command()
 @user_errors
 def sectors(
@@ -305,7 +310,7 @@ def sectors(
                 "naf": [code for code, _ in sector.naf],
             }
         )
-    valid = list(rows[0]) if rows else []
+    valid = list(SECTOR_FIELDS)
     summary = ("id", "parent", "label_en", "label_fr", "clusters")
     if fields is None and _is_table(fmt):
         from .tables import draw, sector_layouts, tree_order
@@ -353,7 +358,7 @@ def regions(
         }
         for r in geography.regions()
     ]
-    valid = list(rows[0])
+    valid = list(REGION_FIELDS)
     summary = ("name", "code", "iso", "abbreviations", "clusters", "hq_clusters")
     emit(
         rows,

@@ -7,7 +7,6 @@ completion runs the program on every Tab press, and `--help` should be instant.
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -53,42 +52,6 @@ def report(exc: ClusterctlError) -> None:
             print(printable(line), file=sys.stderr)
     else:
         print(f"clusterctl: error: {printable(str(exc))}", file=sys.stderr)
-
-
-# ---------------------------------------------------------------- completion
-def _ids_in(file: str, pattern: str) -> list[str]:
-    """Read ids from a bundled YAML file with a regex: no YAML import on Tab."""
-    from clusterctl.resources import data_file
-
-    try:
-        text = data_file(file).read_text(encoding="utf-8")
-    except OSError:
-        return []
-    return re.findall(pattern, text, flags=re.MULTILINE)
-
-
-def complete_sector(incomplete: str) -> list[str]:
-    return [
-        s
-        for s in _ids_in("sectors.yaml", r"^  - id: ([a-z0-9-]+)")
-        if s.startswith(incomplete.lower())
-    ]
-
-
-def complete_region(incomplete: str) -> list[str]:
-    from clusterctl.geography import region_names
-    from clusterctl.text import normalize
-
-    key = normalize(incomplete)
-    return [r for r in region_names() if normalize(r).startswith(key)]
-
-
-def complete_cluster(incomplete: str) -> list[str]:
-    return [
-        s
-        for s in _ids_in("clusters.yaml", r"^  - id: ([a-z0-9-]+)")
-        if s.startswith(incomplete.lower())
-    ]
 
 
 def one_of(*choices: str) -> Callable[[str | None], str | None]:

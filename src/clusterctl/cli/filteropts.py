@@ -13,7 +13,7 @@ import typer
 
 from clusterctl.errors import UsageError
 
-from .common import complete_region, complete_sector, note
+from .common import note
 
 if TYPE_CHECKING:
     from clusterctl.dataset import Dataset
@@ -27,7 +27,6 @@ SectorFilter = Annotated[
         "--sector",
         "-s",
         metavar="SECTOR",
-        autocompletion=complete_sector,
         help="Sector id or word, English or French (repeatable; "
         "a parent includes its children).",
     ),
@@ -38,7 +37,6 @@ RegionFilter = Annotated[
         "--region",
         "-r",
         metavar="REGION",
-        autocompletion=complete_region,
         help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
     ),
 ]

@@ -17,7 +17,6 @@ from .common import (
     FormatOption,
     NoHeaderOption,
     columns_for,
-    complete_cluster,
     emit,
     find_cluster,
     get_dataset,
@@ -25,6 +24,22 @@ from .common import (
     one_of,
     user_errors,
     warn,
+)
+
+#: The fields of `search` and `related` records, in order.
+SEARCH_FIELDS = ("rank", "id", "name", "status", "score", "field", "matched")
+RELATED_FIELDS = (
+    "rank",
+    "id",
+    "name",
+    "score",
+    "shared_sectors",
+    "shared_keywords",
+    "region_relation",
+    "distance_km",
+    "regions",
+    "label_status",
+    "label_note",
 )
 
 
@@ -70,7 +85,7 @@ def search(
     dataset = get_dataset(ctx, data)
     hits = run_search(dataset, text, min_score=min_score)[:limit]
     rows = [hit_record(h, i) for i, h in enumerate(hits, 1)]
-    valid = ["rank", "id", "name", "status", "score", "field", "matched"]
+    valid = list(SEARCH_FIELDS)
     emit(
         rows, fmt, columns=columns_for(fields, fmt, valid, valid), header=not no_header
     )
@@ -124,7 +139,6 @@ def match(
             "--cluster",
             "-c",
             metavar="CLUSTER",
-            autocompletion=complete_cluster,
             help="Explain one cluster's score ('why not X?').",
         ),
     ] = None,
@@ -393,7 +407,6 @@ def related(
         str,
         typer.Argument(
             metavar="CLUSTER",
-            autocompletion=complete_cluster,
             help="Cluster id, name or alias.",
         ),
     ],
@@ -417,19 +430,7 @@ def related(
     dataset = get_dataset(ctx, data)
     found = find_cluster(dataset, name)
     rows = related_clusters(dataset, found[0])[:limit]
-    valid = [
-        "rank",
-        "id",
-        "name",
-        "score",
-        "shared_sectors",
-        "shared_keywords",
-        "region_relation",
-        "distance_km",
-        "regions",
-        "label_status",
-        "label_note",
-    ]
+    valid = list(RELATED_FIELDS)
     if fields is None and _is_table(fmt):
         from .tables import draw, related_layouts
 

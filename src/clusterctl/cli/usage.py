@@ -57,6 +57,12 @@ class ClusterctlCommand(TyperCommand):
     """A command whose usage line and argument list name arguments plainly,
     whose ranges read `1 or more`, and whose errors know the command."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .complete import attach
+
+        attach(self.name or "", self.params)
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         given = list(args)
         try:
@@ -171,6 +177,12 @@ class ClusterctlGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        if _completing(args):
+            from .shells import register
+
+            register()
+        if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+            extra.setdefault("color", False)  # Click's own messages, uncoloured
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
@@ -182,6 +194,14 @@ class ClusterctlGroup(TyperGroup):
             error("aborted")
             sys.exit(ExitCode.NO_RESULT)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def _completing(args: Sequence[str] | None) -> bool:
+    """Completing, or writing a completion script."""
+    given = sys.argv[1:] if args is None else args
+    return bool(os.environ.get("_CLUSTERCTL_COMPLETE")) or any(
+        a in ("--install-completion", "--show-completion") for a in given
+    )
 
 
 def _usage(message: str, ctx: typer.Context) -> Exception:
