@@ -296,3 +296,27 @@ def test_a_terminal_gets_styles_and_links():
         )
         <= 80
     )
+
+
+def test_batch_table_layouts_fit_80_and_200_columns():
+    import io
+
+    from clusterctl.cli.tables import batch_layouts, draw
+
+    rows = [
+        {"line": "2", "siren": "", "siret": "", "company": "Acme Drones",
+         "rank": "1", "id": "aerospace-valley", "name": "Aerospace Valley",
+         "score": "79.38", "sector_eligible": "true", "location_eligible": "false",
+         "distance_km": "0.1", "region_relation": "same"},
+    ]  # fmt: skip
+    narrow, wide = io.StringIO(), io.StringIO()
+    draw(batch_layouts(), rows, narrow, width=80)
+    draw(batch_layouts(), rows, wide, width=200)
+    assert narrow.getvalue().splitlines()[0].split() == [
+        "line", "company", "#", "cluster", "score", "fits", "km"
+    ]  # fmt: skip
+    assert "✓ ✗" in narrow.getvalue()
+    assert "aerospace-valley" in narrow.getvalue().split()
+    assert wide.getvalue().splitlines()[0].split()[-1] == "region_relation"
+    for out, width in ((narrow, 80), (wide, 200)):
+        assert all(width_of(line) <= width for line in out.getvalue().splitlines())

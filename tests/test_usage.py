@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -15,6 +16,24 @@ from conftest import EXAMPLES, clusterctl_command, plain_env
 
 COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
 LIBRARY_WORDING = ("Input should", "Value error", "Error:", "Usage:", "Try '")
+
+
+def test_clusterctl_alone_answers_at_once():
+    run = subprocess.run(
+        [*clusterctl_command()], capture_output=True, text=True, env=plain_env()
+    )
+    assert run.returncode == 0
+    assert run.stdout.startswith("clusterctl: France's pôles de compétitivité")
+    code = (
+        "import sys; sys.argv = ['clusterctl']\n"
+        "from clusterctl.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(*sys.modules, file=sys.stderr)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=plain_env()
+    ).stderr.split()
+    assert not [m for m in loaded if m.startswith(("rich", "pydantic", "yaml"))]
 
 
 def test_clusterctl_alone_prints_a_short_help_and_exits_0(runner):
@@ -100,6 +119,10 @@ USAGE_ERRORS = [
         ["match", "--batch", "x.csv", "--input-format", "ndjsn"],
         "--input-format: 'ndjsn' is not one of csv, ndjson, jsonl, yaml "
         "(did you mean 'ndjson'?)",
+    ),
+    (
+        ["validate", "--encoding", "latin1x", "x.yaml"],
+        "--encoding: 'latin1x' is not an encoding (did you mean 'latin-1'?)",
     ),
     (["list", "--sort", "nme"], "cannot sort by 'nme' (did you mean 'name'?)"),
     (["list", "--fields", "id,nme"], "unknown field 'nme' (did you mean 'name'?)"),

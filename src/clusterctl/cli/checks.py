@@ -11,7 +11,7 @@ import typer
 from clusterctl.errors import ExitCode
 
 from . import app
-from .common import DataOption, user_errors
+from .common import DataOption, known_encoding, user_errors
 
 
 class FileKind(StrEnum):
@@ -41,7 +41,10 @@ def validate(
     encoding: Annotated[
         str,
         typer.Option(
-            "--encoding", metavar="ENCODING", help="Encoding of FILE, e.g. latin-1."
+            "--encoding",
+            metavar="ENCODING",
+            callback=known_encoding,
+            help="Encoding of FILE, e.g. latin-1.",
         ),
     ] = "utf-8",
     kind: Annotated[

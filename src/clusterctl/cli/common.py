@@ -71,6 +71,27 @@ def one_of(*choices: str) -> Callable[[str | None], str | None]:
     return check
 
 
+#: Encodings people meet, for a "did you mean" on a misspelt one.
+ENCODINGS = ("utf-8", "utf-8-sig", "latin-1", "cp1252", "iso-8859-15", "utf-16")
+
+
+def known_encoding(value: str) -> str:
+    """An `--encoding` callback: the name of an encoding Python can read."""
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        from clusterctl.problems import did_you_mean
+
+        hint = did_you_mean(value, ENCODINGS)
+        raise typer.BadParameter(
+            f"'{value}' is not an encoding{hint}; files saved by French "
+            "spreadsheets are often latin-1 or cp1252"
+        ) from None
+    return value
+
+
 # ---------------------------------------------------------------- options
 DataOption = Annotated[
     str | None,

@@ -20,6 +20,7 @@ from .common import (
     emit,
     find_cluster,
     get_dataset,
+    known_encoding,
     no_result,
     one_of,
     user_errors,
@@ -192,7 +193,10 @@ def match(
     encoding: Annotated[
         str,
         typer.Option(
-            "--encoding", metavar="ENCODING", help="Input encoding, e.g. latin-1."
+            "--encoding",
+            metavar="ENCODING",
+            callback=known_encoding,
+            help="Input encoding, e.g. latin-1.",
         ),
     ] = "utf-8",
     rejects: Annotated[

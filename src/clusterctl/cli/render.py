@@ -118,6 +118,7 @@ def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> N
     draw_table(columns, rows, out, title=f"Clusters for {name}", separate_rows=True)
     if explain:
         for m in matches:
+            out.write("\n")
             brows = [
                 [
                     name,

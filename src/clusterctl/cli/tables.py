@@ -249,3 +249,52 @@ def tree_order(rows: Sequence[Row]) -> list[Row]:
             ordered.append(row)
             ordered.extend(children.get(row["id"], []))
     return ordered
+
+
+# ---------------------------------------------------------------- batch
+def batch_layouts() -> list[Layout]:
+    """`match --batch` as a table (rows keyed by the CSV columns, as text):
+    every column when it fits, else the company, the rank, the cluster as
+    name over id, the score, whether the sector and location rules are met
+    (✓ ✓) and the distance."""
+    flag = {"true": "✓", "false": "✗"}
+
+    def fits_cell(r: Row) -> Cell:
+        rules = (r.get("sector_eligible"), r.get("location_eligible"))
+        return Line(" ".join(flag.get(str(v), "?") for v in rules))
+
+    def text(key: str) -> Callable[[Row], Cell]:
+        return lambda r: Line(str(r.get(key) or ""))
+
+    columns = ("line", "siren", "siret", "company", "rank", "id", "name", "score",
+               "sector_eligible", "location_eligible", "distance_km",
+               "region_relation")  # fmt: skip
+    numbers = {"line", "rank", "score", "distance_km"}
+    wide: Layout = (
+        [Column(c, "right" if c in numbers else "left") for c in columns],
+        lambda r: [
+            str(r.get(c) or "") if c in ("company", "name") else text(c)(r)
+            for c in columns
+        ],
+    )
+    narrow: Layout = (
+        [
+            Column("line", "right"),
+            Column("company"),
+            Column("#", "right"),
+            Column("cluster"),
+            Column("score", "right"),
+            Column("fits"),
+            Column("km", "right"),
+        ],
+        lambda r: [
+            text("line")(r),
+            str(r.get("company") or r.get("siren") or ""),
+            text("rank")(r),
+            Stack((Line(str(r.get("name") or "")), Line(str(r.get("id") or "")))),
+            text("score")(r),
+            fits_cell(r),
+            text("distance_km")(r),
+        ],
+    )
+    return [wide, narrow]

@@ -185,6 +185,9 @@ class ClusterctlGroup(TyperGroup):
             extra.setdefault("color", False)  # Click's own messages, uncoloured
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        if not (sys.argv[1:] if args is None else args) and not _completing(args):
+            short_help()  # at once: nothing to parse, nothing to load
+            sys.exit(ExitCode.OK)
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except typer.TyperException as exc:
