@@ -183,6 +183,17 @@ def test_sectors_and_regions_split_no_id(runner, columns):
                 assert record[key] in words
 
 
+@pytest.mark.parametrize("columns", [80, 200])
+def test_search_fits_and_keeps_ids_whole(runner, columns):
+    hits = json.loads(
+        invoke(runner, ["search", "santé numérique", "-f", "json"], columns).stdout
+    )
+    result = invoke(runner, ["search", "santé numérique", "-f", "table"], columns)
+    assert all(width_of(line) <= columns for line in result.stdout.splitlines())
+    words = result.stdout.split()
+    assert all(hit["id"] in words for hit in hits)
+
+
 def test_related_at_80_columns(runner):
     result = invoke(runner, ["related", "aerospace-valley", "-f", "table"], 80)
     assert all(width_of(line) <= 80 for line in result.stdout.splitlines())
@@ -304,17 +315,33 @@ def test_batch_table_layouts_fit_80_and_200_columns():
     from clusterctl.cli.tables import batch_layouts, draw
 
     rows = [
-        {"line": "2", "siren": "", "siret": "", "company": "Acme Drones",
-         "rank": "1", "id": "aerospace-valley", "name": "Aerospace Valley",
-         "score": "79.38", "sector_eligible": "true", "location_eligible": "false",
-         "distance_km": "0.1", "region_relation": "same"},
-    ]  # fmt: skip
+        {
+            "line": "2",
+            "siren": "",
+            "siret": "",
+            "company": "Acme Drones",
+            "rank": "1",
+            "id": "aerospace-valley",
+            "name": "Aerospace Valley",
+            "score": "79.38",
+            "sector_eligible": "true",
+            "location_eligible": "false",
+            "distance_km": "0.1",
+            "region_relation": "same",
+        },
+    ]
     narrow, wide = io.StringIO(), io.StringIO()
     draw(batch_layouts(), rows, narrow, width=80)
     draw(batch_layouts(), rows, wide, width=200)
     assert narrow.getvalue().splitlines()[0].split() == [
-        "line", "company", "#", "cluster", "score", "fits", "km"
-    ]  # fmt: skip
+        "line",
+        "company",
+        "#",
+        "cluster",
+        "score",
+        "fits",
+        "km",
+    ]
     assert "✓ ✗" in narrow.getvalue()
     assert "aerospace-valley" in narrow.getvalue().split()
     assert wide.getvalue().splitlines()[0].split()[-1] == "region_relation"

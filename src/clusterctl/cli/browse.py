@@ -20,6 +20,7 @@ from .common import (
     chosen_fields,
     columns_for,
     emit,
+    emit_rows,
     find_cluster,
     get_dataset,
     no_result,
@@ -99,18 +100,17 @@ def list_clusters(
     rows = _sorted(rows, sort, valid, default="distance_km" if near else None)
     if limit:
         rows = rows[:limit]
-    if fields is None and _is_table(fmt):
-        from .tables import draw, list_layouts
+    from .tables import list_layouts
 
-        draw(list_layouts(near=bool(near)), rows, sys.stdout)
-    else:
-        summary = (*_summary_columns(), *extra)
-        emit(
-            rows,
-            fmt,
-            columns=columns_for(fields, fmt, valid, summary),
-            header=not no_header,
-        )
+    emit_rows(
+        rows,
+        fmt,
+        fields=fields,
+        valid=valid,
+        summary=(*_summary_columns(), *extra),
+        header=not no_header,
+        layouts=lambda: list_layouts(near=bool(near)),
+    )
     if not rows:
         no_result("no cluster matches these filters")
 
@@ -132,12 +132,6 @@ def _summary_columns() -> tuple[str, ...]:
     at = columns.index("status")
     columns[at + 1 : at + 1] = LABEL_FIELDS
     return tuple(columns)
-
-
-def _is_table(fmt: OutputFormat) -> bool:
-    from clusterctl.formats import resolve_format
-
-    return resolve_format(fmt, sys.stdout) is OutputFormat.table
 
 
 def _note_unknown_member_types(
@@ -310,18 +304,17 @@ def sectors(
                 "naf": [code for code, _ in sector.naf],
             }
         )
-    valid = list(SECTOR_FIELDS)
-    summary = ("id", "parent", "label_en", "label_fr", "clusters")
-    if fields is None and _is_table(fmt):
-        from .tables import draw, sector_layouts, tree_order
+    from .tables import sector_layouts, tree_order
 
-        draw(sector_layouts(), tree_order(rows), sys.stdout)
-        return
-    emit(
+    emit_rows(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, summary),
+        fields=fields,
+        valid=SECTOR_FIELDS,
+        summary=("id", "parent", "label_en", "label_fr", "clusters"),
         header=not no_header,
+        layouts=sector_layouts,
+        arrange=tree_order,
     )
 
 

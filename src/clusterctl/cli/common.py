@@ -168,6 +168,30 @@ def emit(
     )
 
 
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: OutputFormat,
+    *,
+    fields: str | None,
+    valid: Sequence[str],
+    summary: Sequence[str],
+    header: bool,
+    layouts: Callable[[], Sequence[Any]],
+    arrange: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
+) -> None:
+    """A command's rows: on a terminal (without `--fields`) in its designed
+    table, the first of `layouts` that fits (rows in `arrange`'s order);
+    otherwise `--fields` or the `summary` columns in `fmt`."""
+    from clusterctl.formats import resolve_format
+
+    if fields is None and resolve_format(fmt, sys.stdout) is OutputFormat.table:
+        from .tables import draw
+
+        draw(layouts(), arrange(rows) if arrange else rows, sys.stdout)
+        return
+    emit(rows, fmt, columns=columns_for(fields, fmt, valid, summary), header=header)
+
+
 def columns_for(
     fields: str | None,
     fmt: OutputFormat,

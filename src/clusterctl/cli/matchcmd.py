@@ -16,8 +16,7 @@ from .common import (
     FieldsOption,
     FormatOption,
     NoHeaderOption,
-    columns_for,
-    emit,
+    emit_rows,
     find_cluster,
     get_dataset,
     known_encoding,
@@ -86,9 +85,16 @@ def search(
     dataset = get_dataset(ctx, data)
     hits = run_search(dataset, text, min_score=min_score)[:limit]
     rows = [hit_record(h, i) for i, h in enumerate(hits, 1)]
-    valid = list(SEARCH_FIELDS)
-    emit(
-        rows, fmt, columns=columns_for(fields, fmt, valid, valid), header=not no_header
+    from .tables import search_layouts
+
+    emit_rows(
+        rows,
+        fmt,
+        fields=fields,
+        valid=SEARCH_FIELDS,
+        summary=SEARCH_FIELDS,
+        header=not no_header,
+        layouts=search_layouts,
     )
     if not rows:
         no_result(f"no cluster matches '{text}'")
@@ -434,26 +440,19 @@ def related(
     dataset = get_dataset(ctx, data)
     found = find_cluster(dataset, name)
     rows = related_clusters(dataset, found[0])[:limit]
-    valid = list(RELATED_FIELDS)
-    if fields is None and _is_table(fmt):
-        from .tables import draw, related_layouts
+    from .tables import related_layouts
 
-        draw(related_layouts(), rows, sys.stdout)
-    else:
-        emit(
-            rows,
-            fmt,
-            columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
-            header=not no_header,
-        )
+    emit_rows(
+        rows,
+        fmt,
+        fields=fields,
+        valid=RELATED_FIELDS,
+        summary=[*RELATED_FIELDS[:7], "label_status"],
+        header=not no_header,
+        layouts=related_layouts,
+    )
     if not rows:
         no_result(f"no cluster is related to '{found[0].name}'")
-
-
-def _is_table(fmt: OutputFormat) -> bool:
-    from clusterctl.formats import resolve_format
-
-    return resolve_format(fmt, sys.stdout) is OutputFormat.table
 
 
 @app.command()

@@ -201,6 +201,54 @@ def related_layouts() -> list[Layout]:
     return [wide, medium, narrow]
 
 
+# ---------------------------------------------------------------- search
+def search_layouts() -> list[Layout]:
+    """`search`: the default columns when they fit, else the cluster as name
+    over id (its recorded status beside the id when not active), the score,
+    the field that matched and the matched text."""
+    columns = ("rank", "id", "name", "status", "score", "field", "matched")
+    numbers = {"rank", "score"}
+
+    def value(r: Row, key: str) -> Cell:
+        raw = r.get(key)
+        text = "" if raw is None else f"{raw:g}" if key == "score" else str(raw)
+        return text if key in ("name", "matched") else Line(text)
+
+    def cluster(r: Row) -> Cell:
+        status = r.get("status")
+        second = r["id"] if status in (None, "active") else f"{r['id']}  {status}"
+        return Stack((Line(r["name"]), Line(second)))
+
+    wide: Layout = (
+        [
+            Column(
+                c,
+                "right" if c in numbers else "left",
+                comfort=LIST_COMFORT if c == "matched" else 0,
+            )
+            for c in columns
+        ],
+        lambda r: [value(r, c) for c in columns],
+    )
+    narrow: Layout = (
+        [
+            Column("#", "right"),
+            Column("cluster"),
+            Column("score", "right"),
+            Column("field"),
+            Column("matched", comfort=LIST_COMFORT),
+        ],
+        lambda r: [
+            value(r, "rank"),
+            cluster(r),
+            value(r, "score"),
+            value(r, "field"),
+            value(r, "matched"),
+        ],
+    )
+    return [wide, narrow]
+
+
 # ---------------------------------------------------------------- sectors
 def sector_layouts() -> list[Layout]:
     """`sectors`: a parent column when there is room, else each sub-sector
@@ -266,9 +314,9 @@ def batch_layouts() -> list[Layout]:
     def text(key: str) -> Callable[[Row], Cell]:
         return lambda r: Line(str(r.get(key) or ""))
 
-    columns = ("line", "siren", "siret", "company", "rank", "id", "name", "score",
-               "sector_eligible", "location_eligible", "distance_km",
-               "region_relation")  # fmt: skip
+    from .render import MATCH_COLUMNS
+
+    columns = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:8])
     numbers = {"line", "rank", "score", "distance_km"}
     wide: Layout = (
         [Column(c, "right" if c in numbers else "left") for c in columns],
