@@ -27,6 +27,11 @@ FUNCTIONS = {"_": 1, "N_": 1, "ngettext": 2, "pgettext": 2}
 PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_][a-z0-9_]*)(?:[:!][^}]*)?\}(?!\})")
 
 
+#: Arguments built at run time (f-strings, `+`, `%`, `.format()` calls): their
+#: text cannot be in a catalog.
+_BUILT = (ast.JoinedStr, ast.BinOp, ast.Call)
+
+
 @dataclass
 class Message:
     msgid: str
@@ -63,13 +68,15 @@ def extract(
                 continue
             where = f"{where_file}:{node.lineno}"
             args = node.args[:arity]
-            if len(args) < arity or not all(
-                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
-            ):
+            if len(args) < arity or any(isinstance(a, _BUILT) for a in args):
                 problems.append(
                     Problem(where, f"{node.func.id}() needs string constants")
                 )
                 continue
+            if not all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
+            ):
+                continue  # a name holding a message marked with N_() elsewhere
             values = [a.value for a in args]  # type: ignore[attr-defined]
             if node.func.id == "ngettext":
                 message = Message(values[0], plural=values[1])

@@ -590,7 +590,9 @@ def test_absorbed_organisation_finds_its_cluster(runner, tmp_path) -> None:
     assert found.exit_code == 0
     assert json.loads(found.stdout)[0]["id"] == "alpha-pole"
     panel = runner.invoke(app, ["--data", str(path), "show", "alpha", "-f", "table"])
-    assert "Beta Cluster (2019) https://example.org/beta" in panel.stdout
+    cited = re.search(r"Beta Cluster \(2019\) (\[\d+\])", panel.stdout)
+    assert cited, panel.stdout  # the source cited, and printed whole below
+    assert f"\n{cited.group(1)} https://example.org/beta\n" in panel.stdout
 
 
 def test_show_and_info_expose_provenance(runner, tmp_path) -> None:

@@ -189,13 +189,13 @@ def test_profile_errors_in_french_without_pydantic_wording(tmp_path):
     with pytest.raises(ClusterctlError) as bad:
         api.match({"name": "Acme", "size": "big"}, dataset=standard(tmp_path))
     assert str(bad.value) == (
-        "profil : size: la valeur doit être 'startup', 'sme', 'midcap', 'large', "
-        "'research', 'academic' ou 'public'"
+        "profil : size: doit être l'une des valeurs startup, sme, midcap, large, "
+        "research, academic ou public"
     )
     i18n.set_language("en")
     with pytest.raises(ClusterctlError) as english:
         api.match({"name": "Acme", "size": "big"}, dataset=standard(tmp_path))
-    assert str(english.value).startswith("profile: size: Input should be 'startup'")
+    assert str(english.value).startswith("profile: size: must be one of startup, sme")
 
 
 # ------------------------------------------------------------------ words

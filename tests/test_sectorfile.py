@@ -68,8 +68,8 @@ def test_a_good_file_has_no_problem() -> None:
         (
             '      - code: "86"\n',
             '      - code: "86.1.2"\n',
-            "sectors.yaml:15: sectors.0.naf.0.code: String should match pattern "
-            "'^\\d{2}(\\.\\d{1,2}[A-Z]?)?$' (got '86.1.2')",
+            "sectors.yaml:15: sectors.0.naf.0.code: must be a NAF code such as "
+            "62.02A, 62.02 or 62 (got '86.1.2')",
         ),
         (
             "    parent: health\n",
@@ -131,6 +131,6 @@ def test_reading_a_bad_taxonomy_is_a_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         read_taxonomy(str(path))
     assert caught.value.problems == [
-        f"{path}:18: sectors.1.parent: Input should be a valid string (got 7; YAML "
+        f"{path}:18: sectors.1.parent: must be text (got 7; YAML "
         "read this as a number: put it in quotes)"
     ]

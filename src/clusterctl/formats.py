@@ -79,18 +79,23 @@ def field_names(records: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 def parse_fields(spec: str | None, valid: Sequence[str]) -> list[str] | None:
-    """`--fields a,b.c` -> ["a", "b.c"]; unknown names or `help` list valid ones."""
+    """`--fields a,b.c` -> ["a", "b.c"]; an unknown name is an error naming the
+    closest valid one (the command line lists them all for `--fields help`)."""
     if spec is None:
         return None
+    from .problems import did_you_mean
+
     wanted = [f.strip() for f in spec.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in valid]
-    if spec.strip() == "help" or not wanted or unknown:
-        lead = (
-            f"unknown field '{unknown[0]}'; "
-            if unknown and spec.strip() != "help"
-            else ""
+    if not wanted:
+        raise UsageError(
+            "--fields needs at least one field name ('--fields help' lists them)"
         )
-        raise UsageError(f"{lead}valid fields: {', '.join(valid)}")
+    for name in wanted:
+        if name not in valid:
+            hint = did_you_mean(name, valid)
+            raise UsageError(
+                f"unknown field '{name}'{hint}; '--fields help' lists every field"
+            )
     return wanted
 
 
@@ -208,12 +213,8 @@ def write_rows(
         flat = [flatten(r) for r in rows]
         names = _leaf_columns(columns, flat) if columns else field_names(rows)
         if fmt is OutputFormat.table:
-            write_table(
-                names,
-                [[cell(r.get(n), ", ") for n in names] for r in flat],
-                out,
-                title=title,
-            )
+            values = [[r.get(n) for n in names] for r in flat]
+            write_table(names, values, out, title=title)
         else:
             write_delimited(names, flat, out, fmt, header=header, safe=safe)
     return len(rows)
@@ -286,9 +287,11 @@ def write_object(
     out: IO[str],
     *,
     safe: bool | None = None,
+    title: str | None = None,
 ) -> None:
     """One record (`show`, `match`): pretty JSON, one NDJSON line, a YAML document,
-    or a single flattened CSV/TSV row."""
+    or a single flattened CSV/TSV row; on a terminal a panel headed `title`
+    (default: the record's name)."""
     fmt = resolve_format(fmt, out)
     if fmt is OutputFormat.json:
         out.write(to_json(obj, indent=2) + "\n")
@@ -300,7 +303,7 @@ def write_object(
         flat = flatten(obj)
         write_delimited(list(flat), [flat], out, fmt, safe=safe)
     else:
-        write_panel(str(obj.get("name", "")), flatten(obj), out)
+        write_panel(title or str(obj.get("name", "")), obj, out)
 
 
 def write_yaml(data: Any, out: IO[str]) -> None:
@@ -319,53 +322,36 @@ def write_yaml(data: Any, out: IO[str]) -> None:
     )
 
 
-def _console(out: IO[str]) -> Any:
-    from rich.console import Console
-
-    return Console(file=out, highlight=False, soft_wrap=False)
-
-
 def write_table(
     names: Sequence[str],
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[Any]],
     out: IO[str],
     *,
     title: str | None = None,
     justify: Mapping[str, str] | None = None,
 ) -> None:
-    """A Rich table; cells are Text objects so that data is never read as markup."""
-    from rich.table import Table
-    from rich.text import Text
+    """A table of plain values under `names` (see `terminal.draw_table`): ids
+    are never split, lists wrap between items, numbers are right-aligned."""
+    from .layout import Column
+    from .terminal import draw_table, table_cell
 
-    table = Table(
-        title=Text(printable(title)) if title else None,
-        show_lines=False,
-        header_style="bold",
-        expand=False,
-    )
-    for name in names:
-        table.add_column(
-            name,
-            justify=(justify or {}).get(name, "left"),  # type: ignore[arg-type]
-            overflow="fold",
+    def number(value: Any) -> bool:
+        return value is None or (
+            isinstance(value, int | float) and not isinstance(value, bool)
         )
-    for row in rows:
-        table.add_row(*(Text(printable(v, keep="\n")) for v in row))
-    _console(out).print(table)
+
+    numeric = {n for i, n in enumerate(names) if all(number(r[i]) for r in rows)}
+    columns = [
+        Column(n, justify=(justify or {}).get(n, "right" if n in numeric else "left"))
+        for n in names
+    ]
+    cells = [[table_cell(n, v) for n, v in zip(names, r, strict=True)] for r in rows]
+    draw_table(columns, cells, out, title=title)
 
 
 def write_panel(title: str, fields: Mapping[str, Any], out: IO[str]) -> None:
-    """A record as `key: value` lines inside a titled panel (for `show`)."""
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
+    """A record as `key  value` lines inside a titled panel; nested fields
+    indented, lists inline, addresses whole (see `terminal.draw_panel`)."""
+    from .terminal import draw_panel, record_rows
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for key, value in fields.items():
-        text = cell(value, "\n") if isinstance(value, list) else cell(value)
-        grid.add_row(Text(printable(key)), Text(printable(text, keep="\n")))
-    _console(out).print(
-        Panel(grid, title=Text(printable(title)), title_align="left", expand=False)
-    )
+    draw_panel(title, record_rows(fields), out)

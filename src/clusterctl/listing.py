@@ -72,7 +72,12 @@ def sort_rows(
     reverse = key.startswith("-")
     key = key.lstrip("-")
     if key not in valid:
-        raise UsageError(f"cannot sort by '{key}'; valid fields: {', '.join(valid)}")
+        from .problems import did_you_mean
+
+        raise UsageError(
+            f"cannot sort by '{key}'{did_you_mean(key, valid)}; "
+            "'--fields help' lists the fields"
+        )
     flat = [flatten(row) for row in rows]
     _check_leaf(key, flat)
     values = [_sort_value(f.get(key)) for f in flat]

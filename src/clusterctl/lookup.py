@@ -7,7 +7,7 @@ Names are compared folded (case, accents and punctuation do not matter), as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
@@ -22,7 +22,12 @@ def one_cluster(dataset: Dataset, name: str) -> ClusterRecord:
     """The cluster `name` designates (id, name, alias, former name or absorbed
     organisation); a `NotFoundError` when it designates none (with the closest
     names) or several (listing them)."""
-    found = find_clusters(dataset, name)
+    return only_one(name, find_clusters(dataset, name))
+
+
+def only_one(name: str, found: Sequence[ClusterRecord]) -> ClusterRecord:
+    """The one cluster of `found` (what `name` designates); a `NotFoundError`
+    listing them when there are several."""
     if len(found) > 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in found)
         raise NotFoundError(f"'{name}' names several clusters: {names}")

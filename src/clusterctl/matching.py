@@ -66,6 +66,15 @@ SCHEMA_VERSION = 1
 BAG_WEIGHTS = {"keywords": 1.0, "description": 0.6, "sectors": 0.5}
 
 
+def _unknown_criterion(name: str, where: str) -> str:
+    from .problems import did_you_mean
+
+    return (
+        f"unknown criterion '{name}' in {where}{did_you_mean(name, CRITERIA)}; "
+        f"the criteria are {', '.join(CRITERIA)}"
+    )
+
+
 def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     """Criterion weights -> weights summing to 1. Criteria not given weigh 0;
     an unknown criterion, a weight that is not a finite number >= 0, or no
@@ -75,8 +84,7 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     for key, value in weights.items():
         name = str(key).strip().replace("-", "_")
         if name not in out:
-            message = _("unknown criterion '{name}' in weights; valid: {choices}")
-            raise UsageError(message.format(name=key, choices=", ".join(CRITERIA)))
+            raise UsageError(_unknown_criterion(str(key), "weights"))
         if isinstance(value, bool) or not isinstance(value, int | float):
             message = _("weight for '{name}' is not a number: {value!r}")
             raise UsageError(message.format(name=name, value=value))
@@ -113,8 +121,7 @@ def parse_weights(spec: str | None) -> dict[str, float]:
         name, _sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
         if name not in weights:
-            message = _("unknown criterion '{name}' in --weights; valid: {choices}")
-            raise UsageError(message.format(name=name, choices=", ".join(CRITERIA)))
+            raise UsageError(_unknown_criterion(name, "--weights"))
         try:
             weights[name] = float(value)
         except ValueError:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import LANGUAGES, _, language, ngettext, pgettext
+from .i18n import N_, _, ngettext, pgettext
 
 ERROR = "error"
 WARNING = "warning"
@@ -84,14 +84,122 @@ def _is_tag(part: str) -> bool:
     )
 
 
+#: pydantic's wording ("Input should be a valid integer, unable to parse
+#: string as an integer") in plain words, by error type; `{...}` are filled
+#: from the error's context.
+_PLAIN = {
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "finite_number": N_("must be a finite number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list"),
+    "tuple_type": N_("must be a list"),
+    "set_type": N_("must be a list"),
+    "dict_type": N_("must be a mapping of fields"),
+    "model_type": N_("must be a mapping of fields"),
+    "model_attributes_type": N_("must be a mapping of fields"),
+    "date_type": N_("must be a date written YYYY-MM-DD"),
+    "date_parsing": N_("must be a date written YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("must be a date written YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("must be a date written YYYY-MM-DD"),
+    "url_type": N_("must be a web address (https://...)"),
+    "url_parsing": N_("must be a web address (https://...)"),
+    "url_scheme": N_("must be a web address starting with http:// or https://"),
+    "greater_than_equal": N_("must be {ge} or more"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be {le} or less"),
+    "less_than": N_("must be less than {lt}"),
+    "string_too_short": N_("must have at least {min_length} characters"),
+    "string_too_long": N_("must have at most {max_length} characters"),
+    "too_short": N_("must have at least {min_length} items"),
+    "too_long": N_("must have at most {max_length} items"),
+    "string_pattern_mismatch": N_("is not in the expected form (pattern {pattern})"),
+    "literal_error": N_("must be one of {expected}"),
+    "enum": N_("must be one of {expected}"),
+}
+
+
+#: The patterns of the models, in words.
+_PATTERNS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": N_(
+        "must be lowercase letters and digits joined by "
+        "single hyphens, like 'my-cluster'"
+    ),
+    r"^\d{2}(\.\d{1,2}[A-Z]?)?$": N_("must be a NAF code such as 62.02A, 62.02 or 62"),
+    r"^(\d{2}|2[AB]|97\d)$": N_("must be a département code such as 31, 2A or 974"),
+    r"^[a-z0-9_]+$": N_("must be lowercase letters, digits and underscores"),
+}
+
+
+def plain_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in plain words, without the offending value."""
+    kind = str(err.get("type", ""))
+    ctx = {
+        k: f"{v:g}" if isinstance(v, float) else v
+        for k, v in (err.get("ctx") or {}).items()
+    }
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERNS:
+        return _(_PATTERNS[str(ctx["pattern"])])
+    if "expected" in ctx:
+        ctx["expected"] = _choices(str(ctx["expected"]))
+    template = _PLAIN.get(kind)
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        template = N_("must not be empty")
+    if template:
+        try:
+            return _(template).format(**ctx)
+        except (KeyError, IndexError):
+            pass
+    msg = str(err.get("msg", ""))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def _choices(expected: str) -> str:
+    """pydantic's `'a', 'b' or 'c'` as `a, b or c` (in the language in use)."""
+    head, sep, last = expected.replace("'", "").rpartition(" or ")
+    if not sep:
+        return last
+    return head + pgettext("before the last item of a list", " or ") + last
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
+    import difflib
+
+    options = list(dict.fromkeys(str(c) for c in choices))
+    lowered = {o.lower(): o for o in options}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)
+    if not close:
+        return ""
+    joined = pgettext("between suggestions", " or ").join(
+        f"'{lowered[c]}'" for c in close
+    )
+    return _(" (did you mean {choices}?)").format(choices=joined)
+
+
 def _message(
     err: dict[str, Any],
     loc: Sequence[str | int],
     suggest: Suggest | None,
 ) -> str:
     kind = err["type"]
-    msg = error_text(err)
+    msg = plain_message(err)
     value = err.get("input")
+    if kind in ("literal_error", "enum") and isinstance(value, str):
+        expected = _choices(str((err.get("ctx") or {}).get("expected", "")))
+        close = did_you_mean(value, expected.replace(" or ", ", ").split(", "))
+        if close:
+            text = _("{message} (got {value}; {hint})")
+            return text.format(
+                message=msg, value=shorten(value), hint=close.strip()[1:-1]
+            )
     if kind == "extra_forbidden":
         hint = suggest(str(loc[-1]), loc[:-1]) if suggest else None
         if hint:
@@ -120,94 +228,7 @@ def _message(
 
 def error_text(err: Mapping[str, Any]) -> str:
     """One pydantic error's message for people, in the language in use."""
-    return _translated(err) or str(err["msg"]).removeprefix("Value error, ")
-
-
-def _translated(err: Mapping[str, Any]) -> str | None:
-    """pydantic's message for the usual error types, in the language in use
-    (None in English, where pydantic's own words are kept, and for other types).
-    The English texts are pydantic's."""
-    if language() == LANGUAGES[0]:
-        return None
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind in ("enum", "literal_error"):
-        expected = str(ctx.get("expected", ""))
-        head, sep, last = expected.rpartition(" or ")
-        if sep:
-            expected = head + pgettext("before the last item of a list", " or ") + last
-        return _("Input should be {expected}").format(expected=expected)
-    if kind in ("too_short", "too_long") and ctx.get("field_type") == "List":
-        count = int(ctx.get("min_length" if kind == "too_short" else "max_length", 0))
-        if kind == "too_short":
-            text = ngettext(
-                "List should have at least {min_length} item after validation, not "
-                "{actual_length}",
-                "List should have at least {min_length} items after validation, not "
-                "{actual_length}",
-                count,
-            )
-        else:
-            text = ngettext(
-                "List should have at most {max_length} item after validation, not "
-                "{actual_length}",
-                "List should have at most {max_length} items after validation, not "
-                "{actual_length}",
-                count,
-            )
-        return text.format(**ctx)
-    if kind in ("string_too_short", "string_too_long"):
-        if kind == "string_too_short":
-            count = int(ctx.get("min_length", 0))
-            text = ngettext(
-                "String should have at least {min_length} character",
-                "String should have at least {min_length} characters",
-                count,
-            )
-        else:
-            count = int(ctx.get("max_length", 0))
-            text = ngettext(
-                "String should have at most {max_length} character",
-                "String should have at most {max_length} characters",
-                count,
-            )
-        return text.format(**ctx)
-    simple = {
-        "string_type": _("Input should be a valid string"),
-        "list_type": _("Input should be a valid list"),
-        "dict_type": _("Input should be a valid dictionary"),
-        "model_type": _("Input should be a valid dictionary"),
-        "bool_type": _("Input should be a valid boolean"),
-        "bool_parsing": _("Input should be a valid boolean"),
-        "int_type": _("Input should be a valid integer"),
-        "int_parsing": _("Input should be a valid integer"),
-        "int_from_float": _("Input should be a valid integer"),
-        "float_type": _("Input should be a valid number"),
-        "float_parsing": _("Input should be a valid number"),
-        "finite_number": _("Input should be a finite number"),
-        "date_type": _("Input should be a valid date"),
-        "date_parsing": _("Input should be a valid date in the format YYYY-MM-DD"),
-        "date_from_datetime_parsing": _(
-            "Input should be a valid date in the format YYYY-MM-DD"
-        ),
-        "url_parsing": _("Input should be a valid URL"),
-        "url_type": _("Input should be a valid URL"),
-    }
-    if kind in simple:
-        return simple[kind]
-    bounds = {
-        "greater_than_equal": _("Input should be greater than or equal to {ge}"),
-        "less_than_equal": _("Input should be less than or equal to {le}"),
-        "greater_than": _("Input should be greater than {gt}"),
-        "less_than": _("Input should be less than {lt}"),
-        "string_pattern_mismatch": _("String should match pattern '{pattern}'"),
-    }
-    if kind in bounds:
-        try:
-            return bounds[kind].format(**ctx)
-        except (KeyError, IndexError, ValueError):
-            return None
-    return None
+    return plain_message(err)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -23,6 +23,11 @@ from clusterctl.errors import ExitCode
 from . import browse, checks, mapcmd, matchcmd  # noqa: F401
 from .app import app
 from .streams import guard_streams, interrupted, output_failed
+from .usage import install
+
+# Usage errors in one voice and completion of the values each option accepts,
+# once every command is registered.
+install(app)
 
 __all__ = ["app", "main"]
 

@@ -20,18 +20,20 @@ import typer
 from clusterctl.errors import ExitCode
 from clusterctl.formats import printable
 
+from .usage import ClusterctlGroup, short_help
+
 EPILOG = (
     "Exit status: 0 results printed; 1 no result (a filter, search, show or match "
     "found nothing); 2 usage or input error; 130 interrupted. "
-    "Environment: CLUSTERCTL_DATA (dataset file), CLUSTERCTL_TODAY (date used by "
-    "validate), CLUSTERCTL_CACHE_DIR and CLUSTERCTL_NO_CACHE (start-up cache), "
-    "NO_COLOR. Data: the 57 pôles de compétitivité of phase V (2023-2026), "
-    "last checked November 2026; see 'clusterctl info'."
+    "Environment: CLUSTERCTL_DATA (dataset file), CLUSTERCTL_TODAY (the date "
+    "labels and dates are judged on), CLUSTERCTL_CACHE_DIR and CLUSTERCTL_NO_CACHE "
+    "(start-up cache), NO_COLOR or TERM=dumb (no escape codes). Data: the pôles de "
+    "compétitivité of phase V (2023-2026); see 'clusterctl info'."
 )
 
 app = typer.Typer(
     name="clusterctl",
-    no_args_is_help=True,
+    cls=ClusterctlGroup,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EPILOG,
@@ -72,7 +74,7 @@ def _version(ctx: typer.Context, value: bool) -> None:
     raise typer.Exit(ExitCode.OK)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _main(
     ctx: typer.Context,
     data: Annotated[
@@ -115,3 +117,6 @@ def _main(
     Example: clusterctl match company.yaml
     """
     ctx.obj = {"data": data}
+    if ctx.invoked_subcommand is None:
+        short_help()
+        raise typer.Exit(ExitCode.OK)

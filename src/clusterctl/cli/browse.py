@@ -15,9 +15,11 @@ from .common import (
     FieldsOption,
     FormatOption,
     NoHeaderOption,
+    chosen_fields,
     columns_for,
-    complete_cluster,
     emit,
+    emit_rows,
+    find_cluster,
     get_dataset,
     no_result,
     note,
@@ -62,7 +64,9 @@ def list_clusters(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", "-n", min=1, help="Print at most N clusters."),
+        typer.Option(
+            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+        ),
     ] = None,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -85,44 +89,31 @@ def list_clusters(
     extra = ("distance_km",) if near else ()
     valid = list_fields(near=bool(near))
     rows = list_rows(dataset, filters, sort=sort, limit=limit)
-    summary = (*_summary_columns(fmt), *extra)
-    if "label" in summary:
-        for row in rows:
-            row["label"] = _marker(row["label_status"], row["label_note"])
-    emit(
+    from .tables import list_layouts
+
+    emit_rows(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, summary),
+        fields=fields,
+        valid=valid,
+        summary=(*_summary_columns(), *extra),
         header=not no_header,
+        layouts=lambda: list_layouts(near=bool(near)),
     )
     if not rows:
         no_result("no cluster matches these filters")
 
 
-def _summary_columns(fmt: OutputFormat) -> tuple[str, ...]:
-    """Default columns: a marker for tables, the label's state and note for
-    TSV and CSV."""
-    from clusterctl.formats import resolve_format
+def _summary_columns() -> tuple[str, ...]:
+    """Default TSV and CSV columns: the summary with the label's state and
+    note after the recorded status."""
     from clusterctl.labels import LABEL_FIELDS
     from clusterctl.records import SUMMARY_COLUMNS
 
     columns = list(SUMMARY_COLUMNS)
     at = columns.index("status")
-    if resolve_format(fmt, sys.stdout) is OutputFormat.table:
-        columns[at] = "label"
-    else:
-        columns[at + 1 : at + 1] = LABEL_FIELDS
+    columns[at + 1 : at + 1] = LABEL_FIELDS
     return tuple(columns)
-
-
-def _marker(state: str, note: str) -> str:
-    """A table's label cell: the state, flagged when doubtful, with its date."""
-    from clusterctl.labels import DOUBTFUL
-
-    if state in DOUBTFUL:
-        since = note.rsplit(" since ", 1)[-1][:10] if " since " in note else ""
-        return f"! {state} {since}".rstrip()
-    return state
 
 
 def _note_unknown_member_types(dataset: Dataset, wanted: frozenset[str]) -> None:
@@ -145,7 +136,7 @@ def show(
     name: Annotated[
         str,
         typer.Argument(
-            autocompletion=complete_cluster,
+            metavar="CLUSTER",
             help="Cluster id, name, alias or former name (any case, accents optional).",
         ),
     ],
@@ -158,18 +149,13 @@ def show(
     Example: clusterctl show lyonbiopole
     """
     from clusterctl.dataset import today
-    from clusterctl.formats import (
-        parse_fields,
-        resolve_format,
-        select,
-        write_object,
-    )
+    from clusterctl.formats import resolve_format, select, write_object
     from clusterctl.labels import LABEL_FIELDS, cluster_label, programme_of
-    from clusterctl.lookup import absorbed_named, one_cluster
+    from clusterctl.lookup import absorbed_named, only_one
     from clusterctl.records import labelled_record, valid_fields
 
     dataset = get_dataset(ctx, data)
-    cluster = one_cluster(dataset, name)
+    cluster = only_one(name, find_cluster(dataset, name))
     if cluster.successor:
         successor = dataset.get(cluster.successor)
         note(
@@ -183,25 +169,21 @@ def show(
     if taken_over:
         year = f" in {taken_over['year']}" if taken_over.get("year") else ""
         note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
-    chosen = parse_fields(fields, valid_fields(LABEL_FIELDS))
+    chosen = chosen_fields(fields, valid_fields(LABEL_FIELDS))
     shown = select(record, chosen) if chosen else record
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
-        shown = _readable_provenance(shown)
-    write_object(shown, fmt, sys.stdout)
+        from .panels import draw_cluster
+
+        draw_cluster(shown, sys.stdout)
+    else:
+        write_object(shown, fmt, sys.stdout)
 
 
-def _readable_provenance(record: dict[str, Any]) -> dict[str, Any]:
-    """For the terminal panel: each absorbed organisation as one line of text
-    ("Opticsvalley (2019) <source>") rather than a JSON object."""
-    absorbed = record.get("absorbed")
-    if not absorbed:
-        return record
-    lines = []
-    for item in absorbed:
-        year = f" ({item['year']})" if item.get("year") else ""
-        source = f" {item['source']}" if item.get("source") else ""
-        lines.append(f"{item['name']}{year}{source}")
-    return {**record, "absorbed": lines}
+#: The fields of `sectors` and `regions` records, in order.
+SECTOR_FIELDS = ("id", "parent", "label_en", "label_fr", "ecosystem", "clusters",
+                 "synonyms", "naf")  # fmt: skip
+REGION_FIELDS = ("name", "code", "iso", "name_en", "abbreviations", "former_names",
+                 "neighbours", "clusters", "hq_clusters")  # fmt: skip
 
 
 @app.command()
@@ -221,13 +203,17 @@ def sectors(
     from clusterctl.taxonomy import load_taxonomy
 
     rows = sector_facets(get_dataset(ctx, data), load_taxonomy())
-    valid = list(rows[0]) if rows else []
-    summary = ("id", "parent", "label_en", "label_fr", "clusters")
-    emit(
+    from .tables import sector_layouts, tree_order
+
+    emit_rows(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, summary),
+        fields=fields,
+        valid=SECTOR_FIELDS,
+        summary=("id", "parent", "label_en", "label_fr", "clusters"),
         header=not no_header,
+        layouts=sector_layouts,
+        arrange=tree_order,
     )
 
 
@@ -247,7 +233,7 @@ def regions(
     from clusterctl.facets import region_facets
 
     rows = region_facets(get_dataset(ctx, data))
-    valid = list(rows[0])
+    valid = list(REGION_FIELDS)
     summary = ("name", "code", "iso", "abbreviations", "clusters", "hq_clusters")
     emit(
         rows,
@@ -262,7 +248,10 @@ def regions(
 def naf(
     ctx: typer.Context,
     code: Annotated[
-        str, typer.Argument(help="NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62.")
+        str,
+        typer.Argument(
+            metavar="CODE", help="NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62."
+        ),
     ],
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -271,15 +260,37 @@ def naf(
 
     Example: clusterctl naf 30.30Z
     """
-    from clusterctl.formats import write_object
     from clusterctl.naffit import naf_entry, naf_fit
     from clusterctl.taxonomy import load_taxonomy
 
     entry = naf_entry(code)
     record = naf_fit(get_dataset(ctx, data), entry, load_taxonomy())
-    write_object(record, fmt, sys.stdout)
+    _write_naf(record, fmt)
     if not record["clusters"]:
         no_result(f"no cluster fits NAF {entry.code}")
+
+
+def _write_naf(record: dict[str, Any], fmt: OutputFormat) -> None:
+    """A panel of plain lines on a terminal; in CSV and TSV the sectors and
+    clusters as ids (`aerospace;space`); the whole record otherwise."""
+    from clusterctl.formats import resolve_format, write_object
+
+    resolved = resolve_format(fmt, sys.stdout)
+    if resolved is OutputFormat.table:
+        from clusterctl.terminal import draw_panel
+
+        from .panels import naf_rows
+
+        draw_panel(f"NAF {record['code']}", naf_rows(record), sys.stdout)
+    elif resolved in (OutputFormat.csv, OutputFormat.tsv):
+        flat = {
+            **record,
+            "sectors": [s["id"] for s in record["sectors"]],
+            "clusters": [c["id"] for c in record["clusters"]],
+        }
+        write_object(flat, fmt, sys.stdout)
+    else:
+        write_object(record, fmt, sys.stdout)
 
 
 @app.command()
@@ -305,4 +316,4 @@ def info(
     notice = phase_notice(dataset, on)
     if notice:
         warn(notice)
-    write_object(record, fmt, sys.stdout)
+    write_object(record, fmt, sys.stdout, title=f"Dataset {dataset.info.version}")

@@ -11,7 +11,7 @@ import typer
 from clusterctl.errors import ExitCode
 
 from .app import app
-from .common import DataOption, user_errors
+from .common import DataOption, known_encoding, user_errors
 
 
 class FileKind(StrEnum):
@@ -33,18 +33,25 @@ def validate(
     file: Annotated[
         str | None,
         typer.Argument(
-            metavar="[FILE]",
+            metavar="FILE",
             help="Dataset or company profile to check ('-' for stdin); "
             "default: the dataset in use.",
         ),
     ] = None,
     encoding: Annotated[
-        str, typer.Option("--encoding", help="Encoding of FILE, e.g. latin-1.")
+        str,
+        typer.Option(
+            "--encoding",
+            metavar="ENCODING",
+            callback=known_encoding,
+            help="Encoding of FILE, e.g. latin-1.",
+        ),
     ] = "utf-8",
     kind: Annotated[
         FileKind,
         typer.Option(
             "--as",
+            metavar="KIND",
             case_sensitive=False,
             help="Treat FILE as a dataset or a profile (default: guess from its keys).",
         ),
@@ -82,6 +89,7 @@ def schema(
     name: Annotated[
         SchemaName,
         typer.Argument(
+            metavar="SCHEMA",
             case_sensitive=False,
             help="cluster (one dataset record), dataset (a whole file) or profile.",
         ),

@@ -7,7 +7,6 @@ completion runs the program on every Tab press, and `--help` should be instant.
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -55,40 +54,42 @@ def report(exc: ClusterctlError) -> None:
         print(f"clusterctl: error: {printable(str(exc))}", file=sys.stderr)
 
 
-# ---------------------------------------------------------------- completion
-def _ids_in(file: str, pattern: str) -> list[str]:
-    """Read ids from a bundled YAML file with a regex: no YAML import on Tab."""
-    from clusterctl.resources import data_file
+def one_of(*choices: str) -> Callable[[str | None], str | None]:
+    """An option callback accepting only `choices` (any case), naming the
+    closest one otherwise."""
+
+    def check(value: str | None) -> str | None:
+        if value is None or value.lower() in choices:
+            return value
+        from clusterctl.problems import did_you_mean
+
+        raise typer.BadParameter(
+            f"'{value}' is not one of {', '.join(choices)}"
+            + did_you_mean(value, choices)
+        )
+
+    return check
+
+
+#: Encodings people meet, for a "did you mean" on a misspelt one.
+ENCODINGS = ("utf-8", "utf-8-sig", "latin-1", "cp1252", "iso-8859-15", "utf-16")
+
+
+def known_encoding(value: str) -> str:
+    """An `--encoding` callback: the name of an encoding Python can read."""
+    import codecs
 
     try:
-        text = data_file(file).read_text(encoding="utf-8")
-    except OSError:
-        return []
-    return re.findall(pattern, text, flags=re.MULTILINE)
+        codecs.lookup(value)
+    except LookupError:
+        from clusterctl.problems import did_you_mean
 
-
-def complete_sector(incomplete: str) -> list[str]:
-    return [
-        s
-        for s in _ids_in("sectors.yaml", r"^  - id: ([a-z0-9-]+)")
-        if s.startswith(incomplete.lower())
-    ]
-
-
-def complete_region(incomplete: str) -> list[str]:
-    from clusterctl.geography import region_names
-    from clusterctl.text import normalize
-
-    key = normalize(incomplete)
-    return [r for r in region_names() if normalize(r).startswith(key)]
-
-
-def complete_cluster(incomplete: str) -> list[str]:
-    return [
-        s
-        for s in _ids_in("clusters.yaml", r"^  - id: ([a-z0-9-]+)")
-        if s.startswith(incomplete.lower())
-    ]
+        hint = did_you_mean(value, ENCODINGS)
+        raise typer.BadParameter(
+            f"'{value}' is not an encoding{hint}; files saved by French "
+            "spreadsheets are often latin-1 or cp1252"
+        ) from None
+    return value
 
 
 # ---------------------------------------------------------------- options
@@ -108,6 +109,7 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
+        metavar="FORMAT",
         case_sensitive=False,
         help="Output format: table, tsv, csv, json, ndjson (jsonl), yaml. "
         "Default: table on a terminal, tsv in a pipe.",
@@ -117,13 +119,30 @@ FieldsOption = Annotated[
     str | None,
     typer.Option(
         "--fields",
-        metavar="A,B.C",
+        metavar="FIELDS",
         help="Comma-separated fields to output ('--fields help' lists them).",
     ),
 ]
 NoHeaderOption = Annotated[
     bool, typer.Option("--no-header", help="Omit the header row in csv and tsv.")
 ]
+
+
+def find_cluster(dataset: Dataset, name: str) -> Any:
+    """The clusters `name` designates; for a sector or region word, an error
+    that says which command lists those clusters."""
+    from clusterctl.errors import NotFoundError
+    from clusterctl.search import find_clusters
+
+    try:
+        return find_clusters(dataset, name)
+    except NotFoundError:
+        from .usage import not_a_cluster_hint
+
+        hint = not_a_cluster_hint(name)
+        if hint is None:
+            raise
+        raise NotFoundError(f"no cluster named '{name}'; {hint}") from None
 
 
 def get_dataset(ctx: typer.Context, data: str | None) -> Dataset:
@@ -149,6 +168,30 @@ def emit(
     )
 
 
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: OutputFormat,
+    *,
+    fields: str | None,
+    valid: Sequence[str],
+    summary: Sequence[str],
+    header: bool,
+    layouts: Callable[[], Sequence[Any]],
+    arrange: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
+) -> None:
+    """A command's rows: on a terminal (without `--fields`) in its designed
+    table, the first of `layouts` that fits (rows in `arrange`'s order);
+    otherwise `--fields` or the `summary` columns in `fmt`."""
+    from clusterctl.formats import resolve_format
+
+    if fields is None and resolve_format(fmt, sys.stdout) is OutputFormat.table:
+        from .tables import draw
+
+        draw(layouts(), arrange(rows) if arrange else rows, sys.stdout)
+        return
+    emit(rows, fmt, columns=columns_for(fields, fmt, valid, summary), header=header)
+
+
 def columns_for(
     fields: str | None,
     fmt: OutputFormat,
@@ -157,15 +200,26 @@ def columns_for(
 ) -> list[str] | None:
     """Columns to print: `--fields`, else a summary for tables/CSV/TSV and whole
     records for JSON, NDJSON and YAML."""
-    from clusterctl.formats import parse_fields, resolve_format
+    from clusterctl.formats import resolve_format
 
-    chosen = parse_fields(fields, valid)
+    chosen = chosen_fields(fields, valid)
     if chosen is not None:
         return chosen
     resolved = resolve_format(fmt, sys.stdout)
     if resolved in (OutputFormat.table, OutputFormat.tsv, OutputFormat.csv):
         return list(summary)
     return None
+
+
+def chosen_fields(fields: str | None, valid: Sequence[str]) -> list[str] | None:
+    """The `--fields` asked for; `--fields help` prints the valid ones, one a
+    line on stdout, and exits 0."""
+    from clusterctl.formats import parse_fields
+
+    if fields is not None and fields.strip() == "help":
+        sys.stdout.write("".join(f"{name}\n" for name in valid))
+        raise typer.Exit(ExitCode.OK)
+    return parse_fields(fields, valid)
 
 
 def no_result(message: str) -> None:

@@ -13,7 +13,7 @@ import typer
 
 from clusterctl.errors import UsageError
 
-from .common import complete_region, complete_sector, note
+from .common import note
 
 if TYPE_CHECKING:
     from clusterctl.dataset import Dataset
@@ -26,7 +26,7 @@ SectorFilter = Annotated[
     typer.Option(
         "--sector",
         "-s",
-        autocompletion=complete_sector,
+        metavar="SECTOR",
         help="Sector id or word, English or French (repeatable; "
         "a parent includes its children).",
     ),
@@ -36,19 +36,24 @@ RegionFilter = Annotated[
     typer.Option(
         "--region",
         "-r",
-        autocompletion=complete_region,
+        metavar="REGION",
         help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
     ),
 ]
-CityFilter = Annotated[Repeat, typer.Option("--city", help="HQ city (repeatable).")]
+CityFilter = Annotated[
+    Repeat, typer.Option("--city", metavar="CITY", help="HQ city (repeatable).")
+]
 KeywordFilter = Annotated[
     Repeat,
-    typer.Option("--keyword", "-k", help="Keyword of the cluster (repeatable)."),
+    typer.Option(
+        "--keyword", "-k", metavar="WORD", help="Keyword of the cluster (repeatable)."
+    ),
 ]
 MemberTypeFilter = Annotated[
     Repeat,
     typer.Option(
         "--member-type",
+        metavar="TYPE",
         help="startup, sme, midcap, large, research, academic, public (repeatable).",
     ),
 ]
@@ -56,6 +61,7 @@ StatusFilter = Annotated[
     Repeat,
     typer.Option(
         "--status",
+        metavar="STATE",
         help="Label on today's date: current (incl. probation within its "
         "term), probation, lapsed, unconfirmed, doubtful (lapsed or "
         "unconfirmed), merged, or all (repeatable). Default: every cluster "

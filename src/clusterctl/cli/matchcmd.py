@@ -16,13 +16,30 @@ from .common import (
     FieldsOption,
     FormatOption,
     NoHeaderOption,
-    columns_for,
-    complete_cluster,
-    emit,
+    emit_rows,
+    find_cluster,
     get_dataset,
+    known_encoding,
     no_result,
+    one_of,
     user_errors,
     warn,
+)
+
+#: The fields of `search` and `related` records, in order.
+SEARCH_FIELDS = ("rank", "id", "name", "status", "score", "field", "matched")
+RELATED_FIELDS = (
+    "rank",
+    "id",
+    "name",
+    "score",
+    "shared_sectors",
+    "shared_keywords",
+    "region_relation",
+    "distance_km",
+    "regions",
+    "label_status",
+    "label_note",
 )
 
 
@@ -33,16 +50,24 @@ def search(
     text: Annotated[
         str,
         typer.Argument(
-            help="Words to look for (typos, case and accents do not matter)."
+            metavar="TEXT",
+            help="Words to look for (typos, case and accents do not matter).",
         ),
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Print at most N clusters.")
+        int,
+        typer.Option(
+            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+        ),
     ] = 10,
     min_score: Annotated[
         float,
         typer.Option(
-            "--min-score", min=0, max=100, help="Drop hits scoring below this (0-100)."
+            "--min-score",
+            metavar="SCORE",
+            min=0,
+            max=100,
+            help="Drop hits scoring below SCORE (0-100).",
         ),
     ] = 70.0,
     data: DataOption = None,
@@ -60,9 +85,16 @@ def search(
     dataset = get_dataset(ctx, data)
     hits = run_search(dataset, text, min_score=min_score)[:limit]
     rows = [hit_record(h, i) for i, h in enumerate(hits, 1)]
-    valid = ["rank", "id", "name", "status", "score", "field", "matched"]
-    emit(
-        rows, fmt, columns=columns_for(fields, fmt, valid, valid), header=not no_header
+    from .tables import search_layouts
+
+    emit_rows(
+        rows,
+        fmt,
+        fields=fields,
+        valid=SEARCH_FIELDS,
+        summary=SEARCH_FIELDS,
+        header=not no_header,
+        layouts=search_layouts,
     )
     if not rows:
         no_result(f"no cluster matches '{text}'")
@@ -75,7 +107,7 @@ def match(
     profile: Annotated[
         str | None,
         typer.Argument(
-            metavar="[PROFILE]", help="Company profile, YAML or JSON ('-' reads stdin)."
+            metavar="PROFILE", help="Company profile, YAML or JSON ('-' reads stdin)."
         ),
     ] = None,
     batch: Annotated[
@@ -90,7 +122,10 @@ def match(
         ),
     ] = None,
     top: Annotated[
-        int, typer.Option("--top", "-n", min=1, help="Number of clusters per company.")
+        int,
+        typer.Option(
+            "--top", "-n", metavar="N", min=1, help="Number of clusters per company."
+        ),
     ] = 5,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show the full per-criterion breakdown.")
@@ -99,9 +134,10 @@ def match(
         float,
         typer.Option(
             "--min-score",
+            metavar="SCORE",
             min=0,
             max=100,
-            help="Drop clusters scoring below this (0-100).",
+            help="Drop clusters scoring below SCORE (0-100).",
         ),
     ] = 0.0,
     cluster: Annotated[
@@ -109,7 +145,7 @@ def match(
         typer.Option(
             "--cluster",
             "-c",
-            autocompletion=complete_cluster,
+            metavar="CLUSTER",
             help="Explain one cluster's score ('why not X?').",
         ),
     ] = None,
@@ -128,6 +164,7 @@ def match(
         list[str] | None,
         typer.Option(
             "--status",
+            metavar="STATE",
             help="Label states to rank (repeatable): current, probation, lapsed, "
             "unconfirmed, doubtful, all. Default: every cluster that is not "
             "merged, doubtful labels flagged.",
@@ -145,16 +182,28 @@ def match(
         str | None,
         typer.Option(
             "--input-format",
+            metavar="FORMAT",
+            callback=one_of("csv", "ndjson", "jsonl", "yaml"),
             help="Batch input format: csv, ndjson or yaml "
             "(default: from the extension).",
         ),
     ] = None,
     delimiter: Annotated[
         str | None,
-        typer.Option("--delimiter", help="CSV delimiter (default: detect ',' or ';')."),
+        typer.Option(
+            "--delimiter",
+            metavar="CHAR",
+            help="CSV delimiter (default: detect ',', ';', tab or '|').",
+        ),
     ] = None,
     encoding: Annotated[
-        str, typer.Option("--encoding", help="Input encoding, e.g. latin-1.")
+        str,
+        typer.Option(
+            "--encoding",
+            metavar="ENCODING",
+            callback=known_encoding,
+            help="Input encoding, e.g. latin-1.",
+        ),
     ] = "utf-8",
     rejects: Annotated[
         str | None,
@@ -167,6 +216,7 @@ def match(
         typer.Option(
             "--jobs",
             "-j",
+            metavar="N",
             min=0,
             help="Batch: worker processes (default 0: one per core, up to 4, for "
             "registers over 4 MB; 1: this process only).",
@@ -253,10 +303,10 @@ def _match_one(
     map_to: str | None = None,
 ) -> None:
     from clusterctl.matching import match_result
-    from clusterctl.profiles import read_profile, resolve_profile
+    from clusterctl.profiles import resolve_profile
     from clusterctl.selection import match_of, scored_target, top_matches
 
-    company = resolve_profile(read_profile(source, encoding=encoding))
+    company = resolve_profile(_read_profile(source, encoding))
     for w in company.warnings:
         warn(w.text)
     ranked = matcher.match(company)
@@ -283,6 +333,58 @@ def _match_one(
         no_result(f"no cluster scores {min_score:g} or more")
 
 
+#: Extensions of company registers, which `match --batch` reads.
+REGISTER_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".ndjson", ".jsonl", ".gz", ".txt")
+
+
+def _read_profile(source: str, encoding: str) -> Any:
+    """The profile in `source`; a missing file names the closest file beside
+    it (or `init`), a register of companies points to `--batch`."""
+    import os
+
+    from clusterctl.errors import ClusterctlError
+    from clusterctl.profiles import read_profile
+
+    from .usage import shell_word
+
+    if source != "-" and not os.path.exists(source):
+        raise UsageError(f"{source}: no such file{_nearby(source)}")
+    try:
+        return read_profile(source, encoding=encoding)
+    except ClusterctlError:
+        if not source.lower().endswith(REGISTER_SUFFIXES):
+            raise
+        raise UsageError(
+            f"{source} looks like a register of companies, not one profile: "
+            f"match them all with 'clusterctl match --batch {shell_word(source)}'"
+        ) from None
+
+
+def _nearby(source: str) -> str:
+    """` (did you mean 'examples/x.yaml'?)` for a file of a similar name in
+    the same folder, else how to write a profile."""
+    import os
+
+    from clusterctl.problems import did_you_mean
+
+    from .usage import shell_word
+
+    folder = os.path.dirname(source) or "."
+    try:
+        names = [
+            n
+            for n in os.listdir(folder)
+            if n.lower().endswith((".yaml", ".yml", ".json"))
+        ]
+    except OSError:
+        names = []
+    hint = did_you_mean(os.path.basename(source), names)
+    if hint:
+        close = hint[hint.index("'") + 1 : hint.rindex("'")]
+        return f" (did you mean '{os.path.join(os.path.dirname(source), close)}'?)"
+    return f"; 'clusterctl init {shell_word(source)}' writes a profile to fill in"
+
+
 @app.command()
 @user_errors
 def related(
@@ -290,11 +392,15 @@ def related(
     name: Annotated[
         str,
         typer.Argument(
-            autocompletion=complete_cluster, help="Cluster id, name or alias."
+            metavar="CLUSTER",
+            help="Cluster id, name or alias.",
         ),
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="Print at most N clusters.")
+        int,
+        typer.Option(
+            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+        ),
     ] = 5,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
@@ -306,29 +412,20 @@ def related(
     Example: clusterctl related aerospace-valley
     """
     from clusterctl.related import related_clusters
-    from clusterctl.search import find_clusters
 
     dataset = get_dataset(ctx, data)
-    found = find_clusters(dataset, name)
+    found = find_cluster(dataset, name)
     rows = related_clusters(dataset, found[0])[:limit]
-    valid = [
-        "rank",
-        "id",
-        "name",
-        "score",
-        "shared_sectors",
-        "shared_keywords",
-        "region_relation",
-        "distance_km",
-        "regions",
-        "label_status",
-        "label_note",
-    ]
-    emit(
+    from .tables import related_layouts
+
+    emit_rows(
         rows,
         fmt,
-        columns=columns_for(fields, fmt, valid, [*valid[:7], "label_status"]),
+        fields=fields,
+        valid=RELATED_FIELDS,
+        summary=[*RELATED_FIELDS[:7], "label_status"],
         header=not no_header,
+        layouts=related_layouts,
     )
     if not rows:
         no_result(f"no cluster is related to '{found[0].name}'")
@@ -340,7 +437,7 @@ def init(
     path: Annotated[
         str | None,
         typer.Argument(
-            metavar="[FILE]", help="Where to write the template (default: stdout)."
+            metavar="FILE", help="Where to write the template (default: stdout)."
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,

@@ -55,9 +55,12 @@ def match_row(match: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def bar(score: float, width: int = 10) -> str:
-    filled = round(score / 100 * width)
-    return "█" * filled + "░" * (width - filled)
+def bar(score: float, width: int = 5) -> str:
+    """A score from 0 to 100 as a bar of `width` cells, in eighths of a cell."""
+    eighths = round(max(0.0, min(score, 100.0)) / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part].strip() if full < width else ""
+    return ("█" * full + partial).ljust(width, "░")
 
 
 def write_match(
@@ -78,37 +81,44 @@ def write_match(
         _write_table(result, out, explain=explain)
 
 
+#: Labels of the two eligibility lines of a match's "why".
+RULES = ("sector", "location")
+
+
 def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> None:
+    """Rank, score (a number over a bar), the cluster (name over id, with its
+    label when not plainly current) and "why": the sector and location rules,
+    each marked met (✓) or not (✗), then what tells this row apart."""
     from clusterctl.formats import write_table
+    from clusterctl.layout import Column, Line, Stack
+    from clusterctl.terminal import draw_table
 
     company = result["company"]
-    title = f"Clusters for {company['name'] or company['siren'] or 'the company'}"
-    rows = []
+    name = company["name"] or company["siren"] or "the company"
     matches = result["matches"]
+    rows = []
     for m, why in zip(matches, table_why(matches, explain=explain), strict=True):
-        elig = m["eligibility"]
-        flags = "/".join(_flag(elig[k]["eligible"]) for k in ("sector", "location"))
-        cluster = f"{m['name']} ({m['id']})"
+        cluster = [Line(m["name"]), Line(m["id"])]
         if m.get("label_status") not in (None, "current"):
-            cluster += f"\n{_label_marker(m)}"
+            cluster.append(Line(_label_marker(m), "yellow"))
         rows.append(
             [
-                str(m["rank"]),
-                f"{m['score']:5.1f} {bar(m['score'])}",
-                cluster,
-                flags,
-                "\n".join(why),
+                Line(str(m["rank"])),
+                Stack((Line(f"{m['score']:.1f}"), Line(bar(m["score"])))),
+                Stack(tuple(cluster)),
+                why_cell(m, why),
             ]
         )
-    write_table(
-        ["#", "score", "cluster", "sector/location", "why"],
-        rows,
-        out,
-        title=title,
-        justify={"#": "right"},
-    )
+    columns = [
+        Column("#", justify="right"),
+        Column("score", justify="right"),
+        Column("cluster"),
+        Column("why"),
+    ]
+    draw_table(columns, rows, out, title=f"Clusters for {name}", separate_rows=True)
     if explain:
-        for m in result["matches"]:
+        for m in matches:
+            out.write("\n")
             brows = [
                 [
                     name,
@@ -124,7 +134,25 @@ def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> N
                 brows,
                 out,
                 title=f"{m['name']}: {m['score']:.1f}",
+                justify={"score": "right", "weight": "right", "points": "right"},
             )
+
+
+def why_cell(match: Mapping[str, Any], why: Sequence[str]) -> Any:
+    """The "why" of one row: `sector ✓ ...`, `location ✗ ...`, then the other
+    reasons, every line indented under the first so the rules stand out."""
+    from clusterctl.layout import Hang, Stack
+
+    width = max(len(r) for r in RULES) + 4
+    lines = []
+    for i, text in enumerate(why):
+        if i < len(RULES) and match["eligibility"][RULES[i]]["eligible"] is not None:
+            mark = _flag(match["eligibility"][RULES[i]]["eligible"])
+            label = f"{RULES[i]} {mark}".ljust(width)
+        else:
+            label = " " * width
+        lines.append(Hang(label, text))
+    return Stack(tuple(lines))
 
 
 def table_why(
@@ -178,4 +206,4 @@ def _label_marker(match: Mapping[str, Any]) -> str:
 
 
 def _flag(value: bool | None) -> str:
-    return {True: "yes", False: "no", None: "?"}[value]
+    return {True: "✓", False: "✗", None: "?"}[value]

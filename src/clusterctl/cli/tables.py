@@ -1,0 +1,348 @@
+"""The tables people read at a terminal: `list`, `related` and `sectors`.
+
+Each table has layouts from the richest to the narrowest; the first one whose
+columns all get a comfortable width in the terminal is drawn. At 80 columns a
+cluster is its name over its id (never split), with the label marked beside
+the id when it is not plainly current, and its lists are shortened with a count
+("biotech, medtech +3") so that each cluster takes at most two lines. Wider
+terminals get separate id, name, label and head-office columns.
+
+Only the default columns are laid out here; `--fields` gets the generic table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import IO, Any
+
+from clusterctl.layout import Cell, Column, Items, Line, Stack, fits
+
+Row = Mapping[str, Any]
+Layout = tuple[list[Column], Callable[[Row], list[Cell]]]
+
+#: Below this width a list column is too cramped for a layout to be chosen.
+LIST_COMFORT = 22
+DOUBTFUL = ("lapsed", "unconfirmed")
+
+
+def draw(
+    layouts: Sequence[Layout],
+    rows: Sequence[Row],
+    out: IO[str],
+    *,
+    width: int | None = None,
+    title: str | None = None,
+) -> None:
+    """Draw `rows` with the first layout that fits (else the last one)."""
+    from clusterctl.terminal import console_for, draw_table
+
+    available = width or console_for(out).width
+    for columns, cells_of in layouts:
+        cells = [cells_of(row) for row in rows]
+        if fits(columns, cells, available):
+            break
+    draw_table(columns, cells, out, title=title, width=available)
+
+
+# ---------------------------------------------------------------- labels
+def marker(state: str | None, note: str | None, *, dated: bool = True) -> str:
+    """A label that is not plainly current, in a few words: `! lapsed
+    2024-12-31` (the date its label was last confirmed), `probation`,
+    `merged`; empty when current."""
+    if not state or state == "current":
+        return ""
+    if state in DOUBTFUL:
+        since = (note or "").rsplit(" since ", 1)
+        date = f" {since[1][:10]}" if dated and len(since) == 2 else ""
+        return f"! {state}{date}"
+    return state
+
+
+def _label_style(state: str | None) -> str | None:
+    return "yellow" if state in DOUBTFUL else None
+
+
+def _label_lines(row: Row) -> Cell:
+    """The label column of a medium layout: the state over its date."""
+    state, note = row.get("label_status") or "", row.get("label_note")
+    head = marker(state, note, dated=False) or state
+    date = marker(state, note)[len(head) :].strip()
+    style = _label_style(state)
+    return Stack((Line(head, style), *([Line(date, style)] if date else [])))
+
+
+def _cluster(row: Row, *, with_marker: bool) -> Cell:
+    """Name over id; the label's marker beside the id when asked."""
+    state = row.get("label_status")
+    mark = marker(state, row.get("label_note"), dated=False) if with_marker else ""
+    second = Line(f"{row['id']}  {mark}" if mark else row["id"], _label_style(state))
+    return Stack((Line(row["name"]), second))
+
+
+def _items(values: Any, max_lines: int | None = 2) -> Items:
+    return Items(tuple(str(v) for v in values or ()), max_lines=max_lines)
+
+
+def _km(row: Row) -> Cell:
+    value = row.get("distance_km")
+    return Line("" if value is None else f"{value:.0f}")
+
+
+# ---------------------------------------------------------------- list
+def list_layouts(*, near: bool) -> list[Layout]:
+    """`list`: wide (id, name, label, hq.city, regions, sectors), medium (the
+    cluster as name over id, label, hq.city, lists) and narrow (name over id
+    with the label's marker, regions, sectors)."""
+    km = [Column("km", justify="right")] if near else []
+    lists = [
+        Column("regions", comfort=LIST_COMFORT),
+        Column("sectors", comfort=LIST_COMFORT),
+    ]
+
+    def extra(row: Row) -> list[Cell]:
+        return [_km(row)] if near else []
+
+    def tail(row: Row) -> list[Cell]:
+        return [_items(row.get("regions")), _items(row.get("sectors"))]
+
+    def city(row: Row) -> Cell:
+        return Line((row.get("hq") or {}).get("city") or "")
+
+    wide: Layout = (
+        [Column("id"), Column("name"), Column("label"), *km, Column("hq.city"), *lists],
+        lambda r: [
+            Line(r["id"]),
+            Line(r["name"]),
+            Line(
+                marker(r.get("label_status"), r.get("label_note"))
+                or r.get("label_status")
+                or "",
+                _label_style(r.get("label_status")),
+            ),
+            *extra(r),
+            city(r),
+            *tail(r),
+        ],
+    )
+    medium: Layout = (
+        [Column("cluster"), Column("label"), *km, Column("hq.city"), *lists],
+        lambda r: [
+            _cluster(r, with_marker=False),
+            _label_lines(r),
+            *extra(r),
+            city(r),
+            *tail(r),
+        ],
+    )
+    narrow: Layout = (
+        [Column("cluster"), *km, *lists],
+        lambda r: [_cluster(r, with_marker=True), *extra(r), *tail(r)],
+    )
+    return [wide, medium, narrow]
+
+
+# ---------------------------------------------------------------- related
+def related_layouts() -> list[Layout]:
+    """`related`: the default columns when they fit; else the partner as name
+    over id (label marked) with its shared sectors and keywords shortened;
+    at 80 columns, without the shared keywords."""
+
+    def rank(r: Row) -> Cell:
+        return Line(str(r.get("rank", "")))
+
+    def score(r: Row) -> Cell:
+        return Line(f"{r.get('score', 0):g}")
+
+    def relation(r: Row) -> Cell:
+        return Line(r.get("region_relation") or "")
+
+    sectors = Column("shared_sectors", comfort=LIST_COMFORT)
+    keywords = Column("shared_keywords", comfort=LIST_COMFORT)
+    wide: Layout = (
+        [
+            Column("rank", "right"),
+            Column("id"),
+            Column("name"),
+            Column("score", "right"),
+            sectors,
+            keywords,
+            Column("region_relation"),
+            Column("label_status"),
+        ],
+        lambda r: [
+            rank(r),
+            Line(r["id"]),
+            Line(r["name"]),
+            score(r),
+            _items(r.get("shared_sectors")),
+            _items(r.get("shared_keywords")),
+            relation(r),
+            Line(r.get("label_status") or "", _label_style(r.get("label_status"))),
+        ],
+    )
+
+    def partner(with_keywords: bool) -> Layout:
+        """The partner as name over id, its label marked beside the id."""
+        lists = [sectors, keywords] if with_keywords else [sectors]
+        columns = [Column("#", "right"), Column("cluster"), Column("score", "right")]
+        return (
+            [*columns, *lists, Column("region")],
+            lambda r: [
+                rank(r),
+                _cluster(r, with_marker=True),
+                score(r),
+                _items(r.get("shared_sectors")),
+                *([_items(r.get("shared_keywords"))] if with_keywords else []),
+                relation(r),
+            ],
+        )
+
+    medium, narrow = partner(with_keywords=True), partner(with_keywords=False)
+    return [wide, medium, narrow]
+
+
+# ---------------------------------------------------------------- search
+def search_layouts() -> list[Layout]:
+    """`search`: the default columns when they fit, else the cluster as name
+    over id (its recorded status beside the id when not active), the score,
+    the field that matched and the matched text."""
+    columns = ("rank", "id", "name", "status", "score", "field", "matched")
+    numbers = {"rank", "score"}
+
+    def value(r: Row, key: str) -> Cell:
+        raw = r.get(key)
+        text = "" if raw is None else f"{raw:g}" if key == "score" else str(raw)
+        return text if key in ("name", "matched") else Line(text)
+
+    def cluster(r: Row) -> Cell:
+        status = r.get("status")
+        second = r["id"] if status in (None, "active") else f"{r['id']}  {status}"
+        return Stack((Line(r["name"]), Line(second)))
+
+    wide: Layout = (
+        [
+            Column(
+                c,
+                "right" if c in numbers else "left",
+                comfort=LIST_COMFORT if c == "matched" else 0,
+            )
+            for c in columns
+        ],
+        lambda r: [value(r, c) for c in columns],
+    )
+    narrow: Layout = (
+        [
+            Column("#", "right"),
+            Column("cluster"),
+            Column("score", "right"),
+            Column("field"),
+            Column("matched", comfort=LIST_COMFORT),
+        ],
+        lambda r: [
+            value(r, "rank"),
+            cluster(r),
+            value(r, "score"),
+            value(r, "field"),
+            value(r, "matched"),
+        ],
+    )
+    return [wide, narrow]
+
+
+# ---------------------------------------------------------------- sectors
+def sector_layouts() -> list[Layout]:
+    """`sectors`: a parent column when there is room, else each sub-sector
+    indented under its parent (the table's order keeps them together)."""
+    count = Column("clusters", justify="right")
+
+    def labels(r: Row) -> list[Cell]:
+        return [r.get("label_en") or "", r.get("label_fr") or ""]
+
+    wide: Layout = (
+        [
+            Column("id"),
+            Column("parent"),
+            Column("label_en"),
+            Column("label_fr"),
+            count,
+        ],
+        lambda r: [
+            Line(r["id"]),
+            Line(r.get("parent") or ""),
+            *labels(r),
+            Line(str(r.get("clusters", ""))),
+        ],
+    )
+    tree: Layout = (
+        [Column("id"), Column("label_en"), Column("label_fr"), count],
+        lambda r: [
+            Line(("  " if r.get("parent") else "") + r["id"]),
+            *labels(r),
+            Line(str(r.get("clusters", ""))),
+        ],
+    )
+    return [wide, tree]
+
+
+def tree_order(rows: Sequence[Row]) -> list[Row]:
+    """Each parent followed by its children, in the order given."""
+    children: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.get("parent"):
+            children.setdefault(row["parent"], []).append(row)
+    ordered: list[Row] = []
+    ids = {row["id"] for row in rows}
+    for row in rows:
+        if not row.get("parent") or row["parent"] not in ids:
+            ordered.append(row)
+            ordered.extend(children.get(row["id"], []))
+    return ordered
+
+
+# ---------------------------------------------------------------- batch
+def batch_layouts() -> list[Layout]:
+    """`match --batch` as a table (rows keyed by the CSV columns, as text):
+    every column when it fits, else the company, the rank, the cluster as
+    name over id, the score, whether the sector and location rules are met
+    (✓ ✓) and the distance."""
+    flag = {"true": "✓", "false": "✗"}
+
+    def fits_cell(r: Row) -> Cell:
+        rules = (r.get("sector_eligible"), r.get("location_eligible"))
+        return Line(" ".join(flag.get(str(v), "?") for v in rules))
+
+    def text(key: str) -> Callable[[Row], Cell]:
+        return lambda r: Line(str(r.get(key) or ""))
+
+    from .render import MATCH_COLUMNS
+
+    columns = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:8])
+    numbers = {"line", "rank", "score", "distance_km"}
+    wide: Layout = (
+        [Column(c, "right" if c in numbers else "left") for c in columns],
+        lambda r: [
+            str(r.get(c) or "") if c in ("company", "name") else text(c)(r)
+            for c in columns
+        ],
+    )
+    narrow: Layout = (
+        [
+            Column("line", "right"),
+            Column("company"),
+            Column("#", "right"),
+            Column("cluster"),
+            Column("score", "right"),
+            Column("fits"),
+            Column("km", "right"),
+        ],
+        lambda r: [
+            text("line")(r),
+            str(r.get("company") or r.get("siren") or ""),
+            text("rank")(r),
+            Stack((Line(str(r.get("name") or "")), Line(str(r.get("id") or "")))),
+            text("score")(r),
+            fits_cell(r),
+            text("distance_km")(r),
+        ],
+    )
+    return [wide, narrow]
