@@ -401,10 +401,9 @@ def test_map_shows_exactly_the_clusters_list_shows(runner, tmp_path, filters):
     drawn = runner.invoke(app, ["map", *filters, "--output", str(out)])
     assert drawn.exit_code == listed.exit_code == 0, drawn.stderr
     assert drawn.stdout == ""
-    assert (
-        drawn.stderr
-        == f"clusterctl: wrote {out} ({len(json.loads(listed.stdout))} clusters, SVG)\n"
-    )
+    count = len(json.loads(listed.stdout))
+    clusters = "cluster" if count == 1 else "clusters"
+    assert drawn.stderr == f"clusterctl: wrote {out} ({count} {clusters}, SVG)\n"
     assert _ids_from_svg(out) == sorted(r["id"] for r in json.loads(listed.stdout))
 
 

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import DataFileError
+from .i18n import _, format_date
 from .resources import data_file
 from .text import compact, normalize
 from .vocabulary import CURRENT_STATUSES
@@ -68,9 +69,8 @@ def today() -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise DataFileError(
-                f"{ENV_TODAY}={value!r} is not a date (expected YYYY-MM-DD)"
-            ) from None
+            text = _("{variable}={value!r} is not a date (expected YYYY-MM-DD)")
+            raise DataFileError(text.format(variable=ENV_TODAY, value=value)) from None
     return dt.date.today()
 
 
@@ -359,22 +359,20 @@ def read_dataset_text(
     raw = parse(text, label)
     lines = LineFinder(text)
     if raw is None:
-        raise DataFileError(
-            f"{label}: empty dataset (expected 'dataset:' and 'clusters:')"
-        )
+        text = _("{file}: empty dataset (expected 'dataset:' and 'clusters:')")
+        raise DataFileError(text.format(file=label))
     if not isinstance(raw, dict):
-        raise DataFileError(
-            f"{label}:1: expected a mapping with 'dataset:' and 'clusters:', "
-            f"got a {type_name(raw)}"
-        )
+        text = _("expected a mapping with 'dataset:' and 'clusters:', got {kind}")
+        raise DataFileError(f"{label}:1: " + text.format(kind=kind_words(raw)))
     problems: list[Problem] = []
     for key in raw:
         if key not in ("dataset", "clusters"):
             hint = _suggest_key(str(key), ())
-            extra = f" (did you mean '{hint}'?)" if hint else ""
-            problems.append(
-                Problem(label, lines((key,)), str(key), f"unknown field{extra}")
-            )
+            if hint:
+                text = _("unknown field (did you mean '{field}'?)").format(field=hint)
+            else:
+                text = _("unknown field")
+            problems.append(Problem(label, lines((key,)), str(key), text))
     header = None
     try:
         header = DatasetInfo.model_validate(raw.get("dataset"))
@@ -382,10 +380,11 @@ def read_dataset_text(
         problems += from_validation_error(exc, label, lines, ("dataset",), _suggest_key)
     items = raw.get("clusters")
     if not isinstance(items, list):
-        what = "missing" if items is None else f"a {type_name(items)}, not a list"
-        problems.append(
-            Problem(label, lines(("clusters",)), "clusters", f"'clusters' is {what}")
-        )
+        if items is None:
+            text = _("'clusters' is missing")
+        else:
+            text = _("'clusters' is {kind}, not a list").format(kind=kind_words(items))
+        problems.append(Problem(label, lines(("clusters",)), "clusters", text))
         items = []
     good: list[tuple[int, Cluster]] = []
     for index, item in enumerate(items):
@@ -409,7 +408,7 @@ def read_dataset_text(
 
 
 def type_name(value: object) -> str:
-    """A YAML value's kind in words, for messages."""
+    """A YAML value's kind in a word (`list`)."""
     names = {
         list: "list",
         str: "string",
@@ -419,6 +418,19 @@ def type_name(value: object) -> str:
         dict: "mapping",
     }
     return names.get(type(value), type(value).__name__)
+
+
+def kind_words(value: object) -> str:
+    """A YAML value's kind for a sentence in the language in use (`a list`)."""
+    names = {
+        list: _("a list"),
+        str: _("a string"),
+        int: _("a number"),
+        float: _("a number"),
+        bool: _("a boolean"),
+        dict: _("a mapping"),
+    }
+    return names.get(type(value)) or _("a {type}").format(type=type(value).__name__)
 
 
 def _suggest_key(key: str, parent: Sequence[str | int]) -> str | None:
@@ -480,7 +492,8 @@ def check_clusters(
         problems.append(Problem(label, line_of(loc), path, message, severity))
 
     if header.date > now:
-        add(("dataset", "date"), f"date {header.date} is in the future")
+        text = _("date {date} is in the future").format(date=format_date(header.date))
+        add(("dataset", "date"), text)
     for loc, url in _header_addresses(header):
         _check_weak(url, loc, add)
     seen: dict[str, int] = {}
@@ -488,51 +501,52 @@ def check_clusters(
     for i, cluster in clusters:
         here: tuple[str | int, ...] = ("clusters", i)
         if cluster.id in seen:
-            add(
-                (*here, "id"),
-                f"duplicate id '{cluster.id}' (also item {seen[cluster.id]})",
-            )
+            text = _("duplicate id '{id}' (also item {item})")
+            add((*here, "id"), text.format(id=cluster.id, item=seen[cluster.id]))
         seen.setdefault(cluster.id, i)
         if cluster.successor and cluster.successor not in ids:
-            add((*here, "successor"), f"unknown cluster id '{cluster.successor}'")
+            text = _("unknown cluster id '{id}'").format(id=cluster.successor)
+            add((*here, "successor"), text)
         if cluster.successor == cluster.id:
-            add((*here, "successor"), "a cluster cannot succeed itself")
+            add((*here, "successor"), _("a cluster cannot succeed itself"))
         if cluster.status.value == "merged" and not cluster.successor:
-            add((*here, "status"), "a merged cluster needs a successor")
+            add((*here, "status"), _("a merged cluster needs a successor"))
         if cluster.successor and cluster.status.value != "merged":
-            add((*here, "successor"), "successor is set but status is not 'merged'")
+            add((*here, "successor"), _("successor is set but status is not 'merged'"))
         if header.kinds and cluster.kind not in header.kinds:
-            add(
-                (*here, "kind"),
-                f"kind '{cluster.kind}' is not described in dataset.kinds",
-                WARNING,
-            )
+            text = _("kind '{kind}' is not described in dataset.kinds")
+            add((*here, "kind"), text.format(kind=cluster.kind), WARNING)
         for j, sector in enumerate(cluster.sectors):
             if sector not in taxonomy.sectors:
-                hint = taxonomy.suggest(sector, 1)
-                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-                add((*here, "sectors", j), f"unknown sector '{sector}'{extra}")
+                text = _("unknown sector '{sector}'").format(sector=sector)
+                hint = _hint(taxonomy.suggest(sector, 1))
+                add((*here, "sectors", j), text + hint)
         for j, region in enumerate(cluster.regions):
             found = geography.resolve_region(region)
             if found is None:
-                hint = geography.suggest_regions(region, 1)
-                extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-                add((*here, "regions", j), f"unknown region '{region}'{extra}")
+                text = _("unknown region '{region}'").format(region=region)
+                hint = _hint(geography.suggest_regions(region, 1))
+                add((*here, "regions", j), text + hint)
             elif found.name != region:
-                add(
-                    (*here, "regions", j),
-                    f"write the region as '{found.name}' (canonical name)",
-                    WARNING,
-                )
+                text = _("write the region as '{region}' (canonical name)")
+                add((*here, "regions", j), text.format(region=found.name), WARNING)
         for j, url in enumerate(cluster.sources):
             if not re.match(_URL, url):
-                add((*here, "sources", j), f"not a web address: {url!r}")
+                text = _("not a web address: {address!r}").format(address=url)
+                add((*here, "sources", j), text)
         for loc, url in _addresses(cluster):
             _check_weak(url, (*here, *loc), add)
         _check_members(cluster, here, add)
         _check_place(cluster, here, add)
         _check_dates(cluster, here, add, now)
     return problems
+
+
+def _hint(close: Sequence[str]) -> str:
+    """` (did you mean 'x'?)` for the first of `close`, or nothing."""
+    if not close:
+        return ""
+    return _(" (did you mean {choices}?)").format(choices=f"'{close[0]}'")
 
 
 def _addresses(cluster: Cluster) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -572,12 +586,11 @@ def _check_weak(url: str, loc: Loc, add: Add) -> None:
 
     rule = weak_source(url)
     if rule is not None:
-        add(
-            loc,
-            f"weak source ({rule.kind}: {rule.why}): {host_of(url)}; cite the "
-            "cluster's own page, an official page or the press",
-            WARNING,
+        text = _(
+            "weak source ({kind}: {why}): {host}; cite the cluster's own page, "
+            "an official page or the press"
         )
+        add(loc, text.format(kind=rule.kind, why=rule.why, host=host_of(url)), WARNING)
 
 
 def _check_members(cluster: Cluster, here: Loc, add: Add) -> None:
@@ -589,13 +602,13 @@ def _check_members(cluster: Cluster, here: Loc, add: Add) -> None:
     if members.source is None:
         add(
             (*here, "members"),
-            "member count without members.source (the page that publishes it)",
+            _("member count without members.source (the page that publishes it)"),
             WARNING,
         )
     if members.as_of is None:
         add(
             (*here, "members"),
-            "member count without members.as_of (the year it refers to)",
+            _("member count without members.as_of (the year it refers to)"),
             WARNING,
         )
 
@@ -605,31 +618,38 @@ def _check_place(cluster: Cluster, here: Loc, add: Add) -> None:
 
     hq = cluster.hq
     if not geography.in_france(hq.lat, hq.lon):
-        add((*here, "hq"), f"coordinates {hq.lat}, {hq.lon} are not in France")
+        text = _("coordinates {lat}, {lon} are not in France")
+        add((*here, "hq"), text.format(lat=hq.lat, lon=hq.lon))
     if hq.department and geography.resolve_department(hq.department) is None:
-        add((*here, "hq", "department"), f"unknown département '{hq.department}'")
+        text = _("unknown département '{department}'")
+        add((*here, "hq", "department"), text.format(department=hq.department))
 
 
 def _check_dates(cluster: Cluster, here: Loc, add: Add, now: dt.date) -> None:
     from .problems import WARNING
 
+    future = _("{date} is in the future")
     if cluster.last_verified > now:
-        add((*here, "last_verified"), f"{cluster.last_verified} is in the future")
+        text = future.format(date=format_date(cluster.last_verified))
+        add((*here, "last_verified"), text)
     if cluster.status_as_of and cluster.status_as_of > now:
-        add((*here, "status_as_of"), f"{cluster.status_as_of} is in the future")
+        text = future.format(date=format_date(cluster.status_as_of))
+        add((*here, "status_as_of"), text)
     if cluster.status_source and not cluster.status_as_of:
         add(
             (*here, "status_source"),
-            "status_source without status_as_of (the date of that source)",
+            _("status_source without status_as_of (the date of that source)"),
             WARNING,
         )
     members = cluster.members
     if members and members.as_of_date and members.as_of_date > now:
-        add((*here, "members", "as_of_date"), f"{members.as_of_date} is in the future")
+        text = future.format(date=format_date(members.as_of_date))
+        add((*here, "members", "as_of_date"), text)
     end = cluster.label_term_end
     if end and end < now and cluster.status.value != "merged":
+        text = _("label term ended on {date}; check whether '{name}' was renewed")
         add(
             (*here, "label_term_end"),
-            f"label term ended on {end}; check whether '{cluster.name}' was renewed",
+            text.format(date=format_date(end), name=cluster.name),
             WARNING,
         )

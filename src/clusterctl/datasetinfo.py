@@ -8,17 +8,21 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from .dataset import today
+from .i18n import N_, _
 from .labels import LABEL_STATUSES, as_date, dataset_labels
 
 if TYPE_CHECKING:
     from .dataset import Dataset
 
-#: The licences of the data files bundled with the package.
+#: The licences of the data files bundled with the package (text for people:
+#: in the language in use in output records).
 BUNDLED_LICENCES = {
-    "clusters": "CC BY 4.0 compilation of the public sources cited in each record",
-    "sectors": "CC BY 4.0 (taxonomy); NAF rev. 2 codes and labels from INSEE "
-    "(Licence Ouverte / Open Licence 2.0)",
-    "geography": "see GEOGRAPHY-SOURCES.md in the data folder",
+    "clusters": N_("CC BY 4.0 compilation of the public sources cited in each record"),
+    "sectors": N_(
+        "CC BY 4.0 (taxonomy); NAF rev. 2 codes and labels from INSEE "
+        "(Licence Ouverte / Open Licence 2.0)"
+    ),
+    "geography": N_("see GEOGRAPHY-SOURCES.md in the data folder"),
 }
 
 
@@ -45,7 +49,7 @@ def dataset_info(dataset: Dataset, on: dt.date | None = None) -> dict[str, Any]:
         "distinct_sources": len(sources),
         "programme": dataset.info.programme,
         "provenance": provenance(dataset),
-        "bundled_data_licences": BUNDLED_LICENCES,
+        "bundled_data_licences": {k: _(v) for k, v in BUNDLED_LICENCES.items()},
     }
 
 

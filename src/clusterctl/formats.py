@@ -83,19 +83,19 @@ def parse_fields(spec: str | None, valid: Sequence[str]) -> list[str] | None:
     closest valid one (the command line lists them all for `--fields help`)."""
     if spec is None:
         return None
+    from .i18n import _
     from .problems import did_you_mean
 
     wanted = [f.strip() for f in spec.split(",") if f.strip()]
     if not wanted:
         raise UsageError(
-            "--fields needs at least one field name ('--fields help' lists them)"
+            _("--fields needs at least one field name ('--fields help' lists them)")
         )
     for name in wanted:
         if name not in valid:
             hint = did_you_mean(name, valid)
-            raise UsageError(
-                f"unknown field '{name}'{hint}; '--fields help' lists every field"
-            )
+            text = _("unknown field '{field}'{hint}; '--fields help' lists every field")
+            raise UsageError(text.format(field=name, hint=hint))
     return wanted
 
 
@@ -331,7 +331,9 @@ def write_table(
     justify: Mapping[str, str] | None = None,
 ) -> None:
     """A table of plain values under `names` (see `terminal.draw_table`): ids
-    are never split, lists wrap between items, numbers are right-aligned."""
+    are never split, lists wrap between items, numbers are right-aligned; the
+    headers name the fields in the language in use."""
+    from .fieldlabels import field_label
     from .layout import Column
     from .terminal import draw_table, table_cell
 
@@ -342,7 +344,10 @@ def write_table(
 
     numeric = {n for i, n in enumerate(names) if all(number(r[i]) for r in rows)}
     columns = [
-        Column(n, justify=(justify or {}).get(n, "right" if n in numeric else "left"))
+        Column(
+            field_label(n),
+            justify=(justify or {}).get(n, "right" if n in numeric else "left"),
+        )
         for n in names
     ]
     cells = [[table_cell(n, v) for n, v in zip(names, r, strict=True)] for r in rows]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .formats import flatten
+from .i18n import _
 from .labels import LABEL_FIELDS, dataset_labels
 from .query import filter_clusters
 from .records import labelled_record, valid_fields
@@ -74,10 +75,8 @@ def sort_rows(
     if key not in valid:
         from .problems import did_you_mean
 
-        raise UsageError(
-            f"cannot sort by '{key}'{did_you_mean(key, valid)}; "
-            "'--fields help' lists the fields"
-        )
+        text = _("cannot sort by '{field}'{hint}; '--fields help' lists the fields")
+        raise UsageError(text.format(field=key, hint=did_you_mean(key, valid)))
     flat = [flatten(row) for row in rows]
     _check_leaf(key, flat)
     values = [_sort_value(f.get(key)) for f in flat]
@@ -94,10 +93,10 @@ def _check_leaf(key: str, flat: list[dict[str, Any]]) -> None:
         return
     subs = sorted({k for f in flat for k in f if k.startswith(key + ".")})
     if subs:
-        raise UsageError(
-            f"cannot sort by '{key}', which has sub-fields; "
-            f"sort by one of {', '.join(subs)}"
+        text = _(
+            "cannot sort by '{field}', which has sub-fields; sort by one of {fields}"
         )
+        raise UsageError(text.format(field=key, fields=", ".join(subs)))
 
 
 def _sort_value(value: Any) -> Any:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
+from .i18n import _
 from .search import find_clusters
 from .text import normalize
 
@@ -30,7 +31,8 @@ def only_one(name: str, found: Sequence[ClusterRecord]) -> ClusterRecord:
     listing them when there are several."""
     if len(found) > 1:
         names = ", ".join(f"{c.id} ({c.name})" for c in found)
-        raise NotFoundError(f"'{name}' names several clusters: {names}")
+        text = _("'{name}' names several clusters: {clusters}")
+        raise NotFoundError(text.format(name=name, clusters=names))
     return found[0]
 
 

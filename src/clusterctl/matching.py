@@ -69,9 +69,12 @@ BAG_WEIGHTS = {"keywords": 1.0, "description": 0.6, "sectors": 0.5}
 def _unknown_criterion(name: str, where: str) -> str:
     from .problems import did_you_mean
 
-    return (
-        f"unknown criterion '{name}' in {where}{did_you_mean(name, CRITERIA)}; "
-        f"the criteria are {', '.join(CRITERIA)}"
+    text = _("unknown criterion '{name}' in {where}{hint}; the criteria are {criteria}")
+    return text.format(
+        name=name,
+        where=where,
+        hint=did_you_mean(name, CRITERIA),
+        criteria=", ".join(CRITERIA),
     )
 
 

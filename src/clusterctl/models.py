@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from .i18n import _
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 NAF_PATTERN = r"^\d{2}(\.\d{1,2}[A-Z]?)?$"
 
@@ -78,7 +80,8 @@ def _no_control(value: str) -> str:
     would reach terminals and files downstream."""
     found = _CONTROL.search(value)
     if found:
-        raise ValueError(f"contains a control character ({found.group()!r}); remove it")
+        text = _("contains a control character ({character!r}); remove it")
+        raise ValueError(text.format(character=found.group()))
     return value
 
 
@@ -92,7 +95,7 @@ _URL = re.compile(URL_PATTERN)
 def _web_address(value: str) -> str:
     _no_control(value)
     if not _URL.match(value):
-        raise ValueError(f"not a web address: {value!r}")
+        raise ValueError(_("not a web address: {address!r}").format(address=value))
     return value
 
 
@@ -173,7 +176,7 @@ class Members(Strict):
                 return value  # the field check reports it
         if isinstance(as_of, dt.date):
             if value.get("as_of_date") not in (None, as_of):
-                raise ValueError("as_of and as_of_date give different dates")
+                raise ValueError(_("as_of and as_of_date give different dates"))
             return {**value, "as_of": as_of.year, "as_of_date": as_of}
         exact = value.get("as_of_date")
         if as_of is None and isinstance(exact, dt.date):
@@ -183,10 +186,8 @@ class Members(Strict):
     @model_validator(mode="after")
     def _same_year(self) -> Members:
         if self.as_of_date is not None and self.as_of != self.as_of_date.year:
-            raise ValueError(
-                f"as_of ({self.as_of}) is not the year of as_of_date "
-                f"({self.as_of_date})"
-            )
+            text = _("as_of ({year}) is not the year of as_of_date ({date})")
+            raise ValueError(text.format(year=self.as_of, date=self.as_of_date))
         return self
 
 
@@ -254,7 +255,8 @@ class Programme(Strict):
     @model_validator(mode="after")
     def _start_before_end(self) -> Programme:
         if self.start and self.end and self.start > self.end:
-            raise ValueError(f"start ({self.start}) is after end ({self.end})")
+            text = _("start ({start}) is after end ({end})")
+            raise ValueError(text.format(start=self.start, end=self.end))
         return self
 
 
@@ -386,9 +388,9 @@ class Cluster(Strict):
     @model_validator(mode="after")
     def _successor_only_when_merged(self) -> Cluster:
         if self.successor and self.status is not Status.merged:
-            raise ValueError("successor is set but status is not 'merged'")
+            raise ValueError(_("successor is set but status is not 'merged'"))
         if self.status is Status.merged and not self.successor:
-            raise ValueError("a merged cluster needs a successor")
+            raise ValueError(_("a merged cluster needs a successor"))
         return self
 
 
@@ -551,10 +553,10 @@ class Profile(Strict):
     @model_validator(mode="after")
     def _enough_to_match(self) -> Profile:
         if not (self.name or self.siren or self.siret):
-            raise ValueError("a profile needs a name (or a siren or siret)")
+            raise ValueError(_("a profile needs a name (or a siren or siret)"))
         if not (self.description or self.sectors or self.keywords or self.naf):
             raise ValueError(
-                "a profile needs at least one of description, sectors, keywords, naf"
+                _("a profile needs at least one of description, sectors, keywords, naf")
             )
         return self
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .i18n import _
 from .naf import code_fits, lookup, parse_naf, suggest_naf
 
 if TYPE_CHECKING:
@@ -25,9 +26,12 @@ def naf_entry(code: str) -> NafEntry:
     entry = lookup(code)
     if entry is None:
         close = suggest_naf(code)
-        hint = f" (closest: {', '.join(close)})" if close else ""
-        shape = "unknown" if parse_naf(code) else "not a"
-        raise UsageError(f"{shape} NAF rev. 2 code '{code}'{hint}")
+        if parse_naf(code):
+            text = _("unknown NAF rev. 2 code '{code}'")
+        else:
+            text = _("not a NAF rev. 2 code '{code}'")
+        hint = _(" (closest: {codes})").format(codes=", ".join(close)) if close else ""
+        raise UsageError(text.format(code=code) + hint)
     return entry
 
 
@@ -41,7 +45,7 @@ def naf_fit(dataset: Dataset, entry: NafEntry, taxonomy: Taxonomy) -> dict[str, 
     fit it, as one record."""
     hits = taxonomy.sectors_for_naf(entry.code)
     wanted: set[str] = set()
-    for sector_id, _, _ in hits:
+    for sector_id, _prefix, _why in hits:
         wanted |= taxonomy.descendants(sector_id)
     listed = [
         c

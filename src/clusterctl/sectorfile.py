@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataFileError
+from .i18n import _
 from .problems import ERROR, LineOf, Problem, from_validation_error, summarise
 from .yamlio import LineFinder, parse, read_text
 
@@ -33,7 +34,7 @@ def read_taxonomy(path: str) -> dict[str, Any]:
         lines = summarise(errors)
         raise DataFileError("\n".join(lines), problems=lines)
     if not isinstance(raw, dict):  # pragma: no cover - reported above
-        raise DataFileError(f"{path}: not a taxonomy")
+        raise DataFileError(_("{file}: not a taxonomy").format(file=path))
     return raw
 
 
@@ -66,19 +67,17 @@ def check_sectors(model: TaxonomyFile, label: str, line_of: LineOf) -> list[Prob
     ecosystems: dict[str, int] = {}
     for i, ecosystem in enumerate(model.ecosystems):
         if ecosystem.id in ecosystems:
+            text = _("duplicate ecosystem id '{id}' (also item {item})")
             add(
                 ("ecosystems", i, "id"),
-                f"duplicate ecosystem id '{ecosystem.id}' "
-                f"(also item {ecosystems[ecosystem.id]})",
+                text.format(id=ecosystem.id, item=ecosystems[ecosystem.id]),
             )
         ecosystems.setdefault(ecosystem.id, i)
     seen: dict[str, int] = {}
     for i, sector in enumerate(model.sectors):
         if sector.id in seen:
-            add(
-                ("sectors", i, "id"),
-                f"duplicate sector id '{sector.id}' (also item {seen[sector.id]})",
-            )
+            text = _("duplicate sector id '{id}' (also item {item})")
+            add(("sectors", i, "id"), text.format(id=sector.id, item=seen[sector.id]))
         seen.setdefault(sector.id, i)
     # With duplicate ids the tree is ambiguous: cycles are looked for once the
     # duplicates are fixed.
@@ -87,11 +86,14 @@ def check_sectors(model: TaxonomyFile, label: str, line_of: LineOf) -> list[Prob
     for i, sector in enumerate(model.sectors):
         here: tuple[str | int, ...] = ("sectors", i)
         if sector.parent is not None and sector.parent not in parents:
-            add((*here, "parent"), f"unknown parent sector '{sector.parent}'")
+            text = _("unknown parent sector '{sector}'")
+            add((*here, "parent"), text.format(sector=sector.parent))
         elif unique and _in_cycle(sector.id, parents):
-            add((*here, "parent"), f"sector '{sector.id}' is its own ancestor")
+            text = _("sector '{sector}' is its own ancestor")
+            add((*here, "parent"), text.format(sector=sector.id))
         if sector.ecosystem is not None and sector.ecosystem not in ecosystems:
-            add((*here, "ecosystem"), f"unknown ecosystem '{sector.ecosystem}'")
+            text = _("unknown ecosystem '{ecosystem}'")
+            add((*here, "ecosystem"), text.format(ecosystem=sector.ecosystem))
     return problems
 
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import NotFoundError
-from .labels import cluster_label, phase_notice
+from .i18n import _, format_date, pgettext
+from .labels import cluster_label, phase_notice, status_text
 
 if TYPE_CHECKING:
     from .dataset import ClusterRecord
@@ -35,14 +36,14 @@ def require_clusters(matcher: Matcher, statuses: Sequence[str] | None) -> None:
     if matcher.clusters:
         return
     if not statuses:
-        raise NotFoundError(
-            f"{matcher.dataset.source}: no current cluster to match against"
-        )
+        text = _("{file}: no current cluster to match against")
+        raise NotFoundError(text.format(file=matcher.dataset.source))
     notice = phase_notice(matcher.dataset, matcher.on)
-    raise NotFoundError(
-        f"no cluster's label is {' or '.join(statuses)} on {matcher.on}"
-        + (f" ({notice})" if notice else "")
+    either = pgettext("between filter values", " or ")
+    text = _("no cluster's label is {states} on {date}").format(
+        states=either.join(statuses), date=format_date(matcher.on)
     )
+    raise NotFoundError(text + (f" ({notice})" if notice else ""))
 
 
 def scored_target(matcher: Matcher, name: str) -> tuple[ClusterRecord, str | None]:
@@ -53,7 +54,9 @@ def scored_target(matcher: Matcher, name: str) -> tuple[ClusterRecord, str | Non
     target = find_clusters(matcher.dataset, name)[0]
     if not target.successor:
         return target, None
-    note = f"{target.name} has merged into {target.successor}; scoring that instead"
+    note = _("{name} has merged into {successor}; scoring that instead").format(
+        name=target.name, successor=target.successor
+    )
     return matcher.dataset.get(target.successor) or target, note
 
 
@@ -66,8 +69,15 @@ def match_of(
         if m.cluster.id == target.id:
             return [(rank, m)]
     state = cluster_label(target, matcher.on, matcher.programme)
-    hint = "" if state.status == "merged" else "; try --status all"
+    if state.status == "merged":
+        text = _("'{name}' is not ranked: its label is {state} ({note})")
+    else:
+        text = _("'{name}' is not ranked: its label is {state} ({note}); try {option}")
     raise NotFoundError(
-        f"'{target.name}' is not ranked: its label is {state.status} "
-        f"({state.note}){hint}"
+        text.format(
+            name=target.name,
+            state=status_text(state.status),
+            note=state.note,
+            option="--status all",
+        )
     )

@@ -1,6 +1,14 @@
-"""The commented profile template written by `clusterctl init`."""
+"""The commented profile template written by `clusterctl init`.
 
-PROFILE_TEMPLATE = """\
+The template is one message of the catalog: its comments, and the sample
+company's description and words, are in the language in use; its keys and the
+values a profile takes (`startup`, `rd-projects`) are the same in every
+language, so that either version validates.
+"""
+
+from .i18n import N_, _
+
+PROFILE_TEMPLATE = N_("""\
 # Company profile for `clusterctl match` (YAML; JSON works too).
 # Only `name` (or siren/siret) and one of description, sectors, keywords or naf
 # are required. Check it with: clusterctl validate company.yaml
@@ -35,4 +43,9 @@ size: startup
 # What you want from a cluster: rd-projects, funding, coaching, europe,
 # export, training, events (English or French words are understood).
 looking_for: [r&d partners, funding, export]
-"""
+""")
+
+
+def profile_template() -> str:
+    """The template in the language in use."""
+    return _(PROFILE_TEMPLATE)

@@ -250,10 +250,13 @@ def draw_panel(
 def record_rows(record: Mapping[str, Any], indent: str = "") -> list[tuple[str, Cell]]:
     """A nested record as panel rows: lists inline, wrapped between items; a
     small mapping of plain values on one line (`active: 50, merged: 1`); a
-    larger one as indented sub-rows; addresses kept whole."""
+    larger one as indented sub-rows; addresses kept whole. Fields are named in
+    the language in use."""
+    from .fieldlabels import field_label
+
     rows: list[tuple[str, Cell]] = []
     for key, value in record.items():
-        name = f"{indent}{key}"
+        name = f"{indent}{field_label(str(key))}"
         if isinstance(value, Mapping) and value:
             inline = _inline_mapping(value)
             if inline is not None:
@@ -271,7 +274,11 @@ def _inline_mapping(value: Mapping[str, Any]) -> Items | None:
     if len(value) <= 6 and all(
         not isinstance(v, Mapping | list | tuple) for v in value.values()
     ):
-        return Items(tuple(f"{k}: {_scalar(v)}" for k, v in value.items()))
+        from .fieldlabels import field_label
+
+        return Items(
+            tuple(_pair(field_label(str(k)), _scalar(v)) for k, v in value.items())
+        )
     return None
 
 
@@ -297,17 +304,34 @@ def readable(value: Any) -> Cell:
 def _mapping_line(value: Any) -> str:
     if not isinstance(value, Mapping):
         return _scalar(value)
+    from .fieldlabels import field_label
+
     return ", ".join(
-        f"{k}: {_scalar(v) if not isinstance(v, list) else ', '.join(map(_scalar, v))}"
+        _pair(
+            field_label(str(k)),
+            _scalar(v) if not isinstance(v, list) else ", ".join(map(_scalar, v)),
+        )
         for k, v in value.items()
         if v not in (None, "", [])
     )
 
 
 def _scalar(value: Any) -> str:
+    """A value as text for people: `yes`/`no` for a boolean, lists joined."""
+    if isinstance(value, bool):
+        from .i18n import pgettext
+
+        return pgettext("boolean", "true") if value else pgettext("boolean", "false")
     from .formats import cell
 
     return cell(value, ", ")
+
+
+def _pair(key: str, value: str) -> str:
+    """`key: value` (`clé : valeur` in French)."""
+    from .i18n import _
+
+    return _("{key}: {value}").format(key=key, value=value)
 
 
 #: Columns whose values are identifiers: never wrapped.

@@ -19,15 +19,17 @@ import typer
 
 from clusterctl.errors import ExitCode
 from clusterctl.formats import printable
+from clusterctl.i18n import N_
 
-from .usage import ClusterctlGroup, short_help
+from .usage import LANG_OPTION, ClusterctlGroup, short_help
 
-EPILOG = (
+EPILOG = N_(
     "Exit status: 0 results printed; 1 no result (a filter, search, show or match "
     "found nothing); 2 usage or input error; 130 interrupted. "
     "Environment: CLUSTERCTL_DATA (dataset file), CLUSTERCTL_TODAY (the date "
     "labels and dates are judged on), CLUSTERCTL_CACHE_DIR and CLUSTERCTL_NO_CACHE "
-    "(start-up cache), NO_COLOR or TERM=dumb (no escape codes). Data: the pôles de "
+    "(start-up cache), NO_COLOR or TERM=dumb (no escape codes), CLUSTERCTL_LANG "
+    "(fr or en; else LC_ALL, LC_MESSAGES or LANG). Data: the pôles de "
     "compétitivité of phase V (2023-2026); see 'clusterctl info'."
 )
 
@@ -38,8 +40,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=EPILOG,
     pretty_exceptions_enable=False,
-    help="Explore France's innovation clusters (pôles de compétitivité) and "
-    "match companies to them.",
+    help=N_(
+        "Explore France's innovation clusters (pôles de compétitivité) and "
+        "match companies to them."
+    ),
 )
 
 
@@ -62,15 +66,19 @@ def _version(ctx: typer.Context, value: bool) -> None:
     from importlib.metadata import PackageNotFoundError, version
 
     from clusterctl.dataset import default_path
+    from clusterctl.i18n import _, format_date
     from clusterctl.versioning import dataset_header
 
     try:
         tool = version("clusterctl")
     except PackageNotFoundError:
-        tool = "unknown"
+        tool = _("unknown")
     path = default_path(ctx.meta.get("data"))
     data_version, data_date = dataset_header(path)
-    print(printable(f"clusterctl {tool} (dataset {data_version}, {data_date})"))
+    text = _("clusterctl {version} (dataset {dataset_version}, {date})").format(
+        version=tool, dataset_version=data_version, date=format_date(data_date)
+    )
+    print(printable(text))
     raise typer.Exit(ExitCode.OK)
 
 
@@ -84,8 +92,9 @@ def _main(
             "-d",
             metavar="FILE",
             envvar="CLUSTERCTL_DATA",
-            help="Cluster dataset to read instead of the bundled one "
-            "('-' reads stdin).",
+            help=N_(
+                "Cluster dataset to read instead of the bundled one ('-' reads stdin)."
+            ),
             show_default=False,
             is_eager=True,
             callback=_remember_data,
@@ -96,8 +105,10 @@ def _main(
         typer.Option(
             "--spreadsheet-safe",
             envvar="CLUSTERCTL_SPREADSHEET_SAFE",
-            help="In csv and tsv output, prefix with ' every cell a spreadsheet "
-            "would run as a formula (starting with =, +, -, @).",
+            help=N_(
+                "In csv and tsv output, prefix with ' every cell a spreadsheet "
+                "would run as a formula (starting with =, +, -, @)."
+            ),
             callback=_remember_safe,
         ),
     ] = False,
@@ -108,9 +119,22 @@ def _main(
             "-V",
             is_eager=True,
             callback=_version,
-            help="Print the tool's and the dataset's versions and exit.",
+            help=N_("Print the tool's and the dataset's versions and exit."),
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            LANG_OPTION,
+            metavar="LANG",
+            help=N_(
+                "Language of messages, tables and help: fr or en, before or "
+                "after the command's name (default: $CLUSTERCTL_LANG, else the "
+                "locale: LC_ALL, LC_MESSAGES, LANG)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Explore France's innovation clusters and match companies to them.
 

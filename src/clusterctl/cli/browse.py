@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from clusterctl.formats import OutputFormat
+from clusterctl.i18n import N_, _, ngettext
 
 from .app import app
 from .common import (
@@ -42,7 +43,14 @@ if TYPE_CHECKING:
     from clusterctl.dataset import Dataset
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=N_(
+        "List clusters, filtered by sector, region, city, keyword, member type or "
+        "status.\n\n"
+        'Example: clusterctl list --sector biotech --region "Auvergne-Rhône-Alpes"'
+    ),
+)
 @user_errors
 def list_clusters(
     ctx: typer.Context,
@@ -59,13 +67,13 @@ def list_clusters(
         typer.Option(
             "--sort",
             metavar="FIELD",
-            help="Sort by a field; prefix with '-' for descending.",
+            help=N_("Sort by a field; prefix with '-' for descending."),
         ),
     ] = None,
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+            "--limit", "-n", metavar="N", min=1, help=N_("Print at most N clusters.")
         ),
     ] = None,
     data: DataOption = None,
@@ -73,10 +81,7 @@ def list_clusters(
     fields: FieldsOption = None,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """List clusters, filtered by sector, region, city, keyword, member type or status.
-
-    Example: clusterctl list --sector biotech --region "Auvergne-Rhône-Alpes"
-    """
+    """`clusterctl list` (its help is the `help` above)."""
     from clusterctl.listing import list_fields, list_rows
 
     dataset = get_dataset(ctx, data)
@@ -101,7 +106,7 @@ def list_clusters(
         layouts=lambda: list_layouts(near=bool(near)),
     )
     if not rows:
-        no_result("no cluster matches these filters")
+        no_result(_("no cluster matches these filters"))
 
 
 def _summary_columns() -> tuple[str, ...]:
@@ -123,13 +128,19 @@ def _note_unknown_member_types(dataset: Dataset, wanted: frozenset[str]) -> None
 
     unknown = unknown_member_types(dataset, wanted)
     if unknown:
-        note(
-            f"{unknown} clusters do not record the types of members they admit "
-            "and are left out by --member-type"
+        text = ngettext(
+            "{count} cluster does not record the types of members it admits "
+            "and is left out by --member-type",
+            "{count} clusters do not record the types of members they admit "
+            "and are left out by --member-type",
+            unknown,
         )
+        note(text.format(count=unknown))
 
 
-@app.command()
+@app.command(
+    help=N_("Show every field of one cluster.\n\nExample: clusterctl show lyonbiopole")
+)
 @user_errors
 def show(
     ctx: typer.Context,
@@ -137,17 +148,16 @@ def show(
         str,
         typer.Argument(
             metavar="CLUSTER",
-            help="Cluster id, name, alias or former name (any case, accents optional).",
+            help=N_(
+                "Cluster id, name, alias or former name (any case, accents optional)."
+            ),
         ),
     ],
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
     fields: FieldsOption = None,
 ) -> None:
-    """Show every field of one cluster.
-
-    Example: clusterctl show lyonbiopole
-    """
+    """`clusterctl show`."""
     from clusterctl.dataset import today
     from clusterctl.formats import resolve_format, select, write_object
     from clusterctl.labels import LABEL_FIELDS, cluster_label, programme_of
@@ -158,17 +168,29 @@ def show(
     cluster = only_one(name, find_cluster(dataset, name))
     if cluster.successor:
         successor = dataset.get(cluster.successor)
+        text = _("{name} has merged into {successor}; see '{command}'")
         note(
-            f"{cluster.name} has merged into "
-            f"{successor.name if successor else cluster.successor}; "
-            f"see 'clusterctl show {cluster.successor}'"
+            text.format(
+                name=cluster.name,
+                successor=successor.name if successor else cluster.successor,
+                command=f"clusterctl show {cluster.successor}",
+            )
         )
     label = cluster_label(cluster, today(), programme_of(dataset.info))
     record = labelled_record(dataset, cluster, label)
     taken_over = absorbed_named(record, name)
     if taken_over:
-        year = f" in {taken_over['year']}" if taken_over.get("year") else ""
-        note(f"{taken_over['name']} was absorbed by {cluster.name}{year}")
+        if taken_over.get("year"):
+            text = _("{name} was absorbed by {cluster} in {year}")
+        else:
+            text = _("{name} was absorbed by {cluster}")
+        note(
+            text.format(
+                name=taken_over["name"],
+                cluster=cluster.name,
+                year=taken_over.get("year"),
+            )
+        )
     chosen = chosen_fields(fields, valid_fields(LABEL_FIELDS))
     shown = select(record, chosen) if chosen else record
     if resolve_format(fmt, sys.stdout) is OutputFormat.table:
@@ -186,7 +208,13 @@ REGION_FIELDS = ("name", "code", "iso", "name_en", "abbreviations", "former_name
                  "neighbours", "clusters", "hq_clusters")  # fmt: skip
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "List the sector taxonomy with the number of current clusters under each "
+        "sector.\n\n"
+        "Example: clusterctl sectors --format json | jq '.[] | select(.clusters > 5)'"
+    )
+)
 @user_errors
 def sectors(
     ctx: typer.Context,
@@ -195,10 +223,7 @@ def sectors(
     fields: FieldsOption = None,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """List the sector taxonomy with the number of current clusters under each sector.
-
-    Example: clusterctl sectors --format json | jq '.[] | select(.clusters > 5)'
-    """
+    """`clusterctl sectors`."""
     from clusterctl.facets import sector_facets
     from clusterctl.taxonomy import load_taxonomy
 
@@ -217,7 +242,12 @@ def sectors(
     )
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "List the 18 regions with the number of current clusters covering each."
+        "\n\nExample: clusterctl regions --format csv"
+    )
+)
 @user_errors
 def regions(
     ctx: typer.Context,
@@ -226,10 +256,7 @@ def regions(
     fields: FieldsOption = None,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """List the 18 regions with the number of current clusters covering each.
-
-    Example: clusterctl regions --format csv
-    """
+    """`clusterctl regions`."""
     from clusterctl.facets import region_facets
 
     rows = region_facets(get_dataset(ctx, data))
@@ -243,23 +270,26 @@ def regions(
     )
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Show a NAF code's official label, its sectors and the clusters that fit "
+        "it.\n\nExample: clusterctl naf 30.30Z"
+    )
+)
 @user_errors
 def naf(
     ctx: typer.Context,
     code: Annotated[
         str,
         typer.Argument(
-            metavar="CODE", help="NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62."
+            metavar="CODE",
+            help=N_("NAF rev. 2 / APE code: 62.02A, 6202A, 62.02 or 62."),
         ),
     ],
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
 ) -> None:
-    """Show a NAF code's official label, its sectors and the clusters that fit it.
-
-    Example: clusterctl naf 30.30Z
-    """
+    """`clusterctl naf`."""
     from clusterctl.naffit import naf_entry, naf_fit
     from clusterctl.taxonomy import load_taxonomy
 
@@ -267,7 +297,7 @@ def naf(
     record = naf_fit(get_dataset(ctx, data), entry, load_taxonomy())
     _write_naf(record, fmt)
     if not record["clusters"]:
-        no_result(f"no cluster fits NAF {entry.code}")
+        no_result(_("no cluster fits NAF {code}").format(code=entry.code))
 
 
 def _write_naf(record: dict[str, Any], fmt: OutputFormat) -> None:
@@ -281,7 +311,8 @@ def _write_naf(record: dict[str, Any], fmt: OutputFormat) -> None:
 
         from .panels import naf_rows
 
-        draw_panel(f"NAF {record['code']}", naf_rows(record), sys.stdout)
+        title = _("NAF {code}").format(code=record["code"])
+        draw_panel(title, naf_rows(record), sys.stdout)
     elif resolved in (OutputFormat.csv, OutputFormat.tsv):
         flat = {
             **record,
@@ -293,18 +324,20 @@ def _write_naf(record: dict[str, Any], fmt: OutputFormat) -> None:
         write_object(record, fmt, sys.stdout)
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Show the dataset's version, date, programme, counts by status, "
+        "provenance of its facts (dated and sourced), sources and licences."
+        "\n\nExample: clusterctl info --format json"
+    )
+)
 @user_errors
 def info(
     ctx: typer.Context,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
 ) -> None:
-    """Show the dataset's version, date, programme, counts by status, provenance
-    of its facts (dated and sourced), sources and licences.
-
-    Example: clusterctl info --format json
-    """
+    """`clusterctl info`."""
     from clusterctl.dataset import today
     from clusterctl.datasetinfo import dataset_info
     from clusterctl.formats import write_object
@@ -316,4 +349,5 @@ def info(
     notice = phase_notice(dataset, on)
     if notice:
         warn(notice)
-    write_object(record, fmt, sys.stdout, title=f"Dataset {dataset.info.version}")
+    title = _("Dataset {version}").format(version=dataset.info.version)
+    write_object(record, fmt, sys.stdout, title=title)

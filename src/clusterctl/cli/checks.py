@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from clusterctl.errors import ExitCode
+from clusterctl.i18n import N_, _, ngettext
 
 from .app import app
 from .common import DataOption, known_encoding, user_errors
@@ -26,7 +27,14 @@ class SchemaName(StrEnum):
     profile = "profile"
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Check a dataset or a company profile and print every problem with its "
+        "line.\n\nErrors exit 2; warnings alone exit 0. Set "
+        "CLUSTERCTL_TODAY=YYYY-MM-DD to check dates against another day."
+        "\n\nExample: clusterctl validate my-clusters.yaml"
+    )
+)
 @user_errors
 def validate(
     ctx: typer.Context,
@@ -34,8 +42,10 @@ def validate(
         str | None,
         typer.Argument(
             metavar="FILE",
-            help="Dataset or company profile to check ('-' for stdin); "
-            "default: the dataset in use.",
+            help=N_(
+                "Dataset or company profile to check ('-' for stdin); "
+                "default: the dataset in use."
+            ),
         ),
     ] = None,
     encoding: Annotated[
@@ -44,7 +54,7 @@ def validate(
             "--encoding",
             metavar="ENCODING",
             callback=known_encoding,
-            help="Encoding of FILE, e.g. latin-1.",
+            help=N_("Encoding of FILE, e.g. latin-1."),
         ),
     ] = "utf-8",
     kind: Annotated[
@@ -53,18 +63,14 @@ def validate(
             "--as",
             metavar="KIND",
             case_sensitive=False,
-            help="Treat FILE as a dataset or a profile (default: guess from its keys).",
+            help=N_(
+                "Treat FILE as a dataset or a profile (default: guess from its keys)."
+            ),
         ),
     ] = FileKind.auto,
     data: DataOption = None,
 ) -> None:
-    """Check a dataset or a company profile and print every problem with its line.
-
-    Errors exit 2; warnings alone exit 0. Set CLUSTERCTL_TODAY=YYYY-MM-DD to check
-    dates against another day.
-
-    Example: clusterctl validate my-clusters.yaml
-    """
+    """`clusterctl validate`."""
     from clusterctl.dataset import default_path
     from clusterctl.validation import validate_file
 
@@ -74,16 +80,25 @@ def validate(
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    print(
-        f"clusterctl: {target}: {what}, {errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}",
-        file=sys.stderr,
+    counts = _("{file}: {kind}, {errors}, {warnings}").format(
+        file=target,
+        kind=_("dataset") if what == "dataset" else _("profile"),
+        errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+        warnings=ngettext("{count} warning", "{count} warnings", warnings).format(
+            count=warnings
+        ),
     )
+    print(f"clusterctl: {counts}", file=sys.stderr)
     if errors:
         raise typer.Exit(ExitCode.USAGE)
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Print the JSON Schema of a cluster record, a dataset file or a company "
+        "profile.\n\nExample: clusterctl schema profile > profile.schema.json"
+    )
+)
 @user_errors
 def schema(
     name: Annotated[
@@ -91,14 +106,11 @@ def schema(
         typer.Argument(
             metavar="SCHEMA",
             case_sensitive=False,
-            help="cluster (one dataset record), dataset (a whole file) or profile.",
+            help=N_("cluster (one dataset record), dataset (a whole file) or profile."),
         ),
     ],
 ) -> None:
-    """Print the JSON Schema of a cluster record, a dataset file or a company profile.
-
-    Example: clusterctl schema profile > profile.schema.json
-    """
+    """`clusterctl schema`."""
     import json
 
     from clusterctl.models import json_schema

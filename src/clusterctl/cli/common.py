@@ -15,6 +15,7 @@ import typer
 
 from clusterctl.errors import ClusterctlError, DataFileError, ExitCode
 from clusterctl.formats import OutputFormat, printable
+from clusterctl.i18n import N_, _
 
 if TYPE_CHECKING:
     from clusterctl.dataset import Dataset
@@ -24,7 +25,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def warn(message: str) -> None:
     """A warning on stderr; never changes the exit status."""
-    print(f"clusterctl: warning: {printable(message)}", file=sys.stderr)
+    text = _("warning: {message}").format(message=message)
+    print(f"clusterctl: {printable(text)}", file=sys.stderr)
 
 
 def note(message: str) -> None:
@@ -51,7 +53,9 @@ def report(exc: ClusterctlError) -> None:
         for line in problems:
             print(printable(line), file=sys.stderr)
     else:
-        print(f"clusterctl: error: {printable(str(exc))}", file=sys.stderr)
+        from .usage import error
+
+        error(str(exc))
 
 
 def one_of(*choices: str) -> Callable[[str | None], str | None]:
@@ -63,10 +67,10 @@ def one_of(*choices: str) -> Callable[[str | None], str | None]:
             return value
         from clusterctl.problems import did_you_mean
 
-        raise typer.BadParameter(
-            f"'{value}' is not one of {', '.join(choices)}"
-            + did_you_mean(value, choices)
+        refused = _("'{value}' is not one of {choices}").format(
+            value=value, choices=", ".join(choices)
         )
+        raise typer.BadParameter(refused + did_you_mean(value, choices))
 
     return check
 
@@ -85,10 +89,11 @@ def known_encoding(value: str) -> str:
         from clusterctl.problems import did_you_mean
 
         hint = did_you_mean(value, ENCODINGS)
-        raise typer.BadParameter(
-            f"'{value}' is not an encoding{hint}; files saved by French "
+        text = _(
+            "'{value}' is not an encoding{hint}; files saved by French "
             "spreadsheets are often latin-1 or cp1252"
-        ) from None
+        )
+        raise typer.BadParameter(text.format(value=value, hint=hint)) from None
     return value
 
 
@@ -99,8 +104,10 @@ DataOption = Annotated[
         "--data",
         "-d",
         metavar="FILE",
-        help="Cluster dataset to read instead of the bundled one "
-        "('-' reads stdin). Also $CLUSTERCTL_DATA.",
+        help=N_(
+            "Cluster dataset to read instead of the bundled one "
+            "('-' reads stdin). Also $CLUSTERCTL_DATA."
+        ),
         show_default=False,
     ),
 ]
@@ -111,8 +118,10 @@ FormatOption = Annotated[
         "-f",
         metavar="FORMAT",
         case_sensitive=False,
-        help="Output format: table, tsv, csv, json, ndjson (jsonl), yaml. "
-        "Default: table on a terminal, tsv in a pipe.",
+        help=N_(
+            "Output format: table, tsv, csv, json, ndjson (jsonl), yaml. "
+            "Default: table on a terminal, tsv in a pipe."
+        ),
     ),
 ]
 FieldsOption = Annotated[
@@ -120,11 +129,11 @@ FieldsOption = Annotated[
     typer.Option(
         "--fields",
         metavar="FIELDS",
-        help="Comma-separated fields to output ('--fields help' lists them).",
+        help=N_("Comma-separated fields to output ('--fields help' lists them)."),
     ),
 ]
 NoHeaderOption = Annotated[
-    bool, typer.Option("--no-header", help="Omit the header row in csv and tsv.")
+    bool, typer.Option("--no-header", help=N_("Omit the header row in csv and tsv."))
 ]
 
 
@@ -142,7 +151,8 @@ def find_cluster(dataset: Dataset, name: str) -> Any:
         hint = not_a_cluster_hint(name)
         if hint is None:
             raise
-        raise NotFoundError(f"no cluster named '{name}'; {hint}") from None
+        text = _("no cluster named '{name}'; {hint}")
+        raise NotFoundError(text.format(name=name, hint=hint)) from None
 
 
 def get_dataset(ctx: typer.Context, data: str | None) -> Dataset:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from clusterctl.errors import UsageError
+from clusterctl.i18n import N_, _
 
 from .common import note
 
@@ -27,8 +28,10 @@ SectorFilter = Annotated[
         "--sector",
         "-s",
         metavar="SECTOR",
-        help="Sector id or word, English or French (repeatable; "
-        "a parent includes its children).",
+        help=N_(
+            "Sector id or word, English or French (repeatable; "
+            "a parent includes its children)."
+        ),
     ),
 ]
 RegionFilter = Annotated[
@@ -37,16 +40,20 @@ RegionFilter = Annotated[
         "--region",
         "-r",
         metavar="REGION",
-        help="Region: name, code, abbreviation or pre-2016 name (repeatable).",
+        help=N_("Region: name, code, abbreviation or pre-2016 name (repeatable)."),
     ),
 ]
 CityFilter = Annotated[
-    Repeat, typer.Option("--city", metavar="CITY", help="HQ city (repeatable).")
+    Repeat,
+    typer.Option("--city", metavar="CITY", help=N_("HQ city (repeatable).")),
 ]
 KeywordFilter = Annotated[
     Repeat,
     typer.Option(
-        "--keyword", "-k", metavar="WORD", help="Keyword of the cluster (repeatable)."
+        "--keyword",
+        "-k",
+        metavar="WORD",
+        help=N_("Keyword of the cluster (repeatable)."),
     ),
 ]
 MemberTypeFilter = Annotated[
@@ -54,7 +61,9 @@ MemberTypeFilter = Annotated[
     typer.Option(
         "--member-type",
         metavar="TYPE",
-        help="startup, sme, midcap, large, research, academic, public (repeatable).",
+        help=N_(
+            "startup, sme, midcap, large, research, academic, public (repeatable)."
+        ),
     ),
 ]
 StatusFilter = Annotated[
@@ -62,10 +71,12 @@ StatusFilter = Annotated[
     typer.Option(
         "--status",
         metavar="STATE",
-        help="Label on today's date: current (incl. probation within its "
-        "term), probation, lapsed, unconfirmed, doubtful (lapsed or "
-        "unconfirmed), merged, or all (repeatable). Default: every cluster "
-        "that is not merged.",
+        help=N_(
+            "Label on today's date: current (incl. probation within its "
+            "term), probation, lapsed, unconfirmed, doubtful (lapsed or "
+            "unconfirmed), merged, or all (repeatable). Default: every cluster "
+            "that is not merged."
+        ),
     ),
 ]
 NearFilter = Annotated[
@@ -73,8 +84,10 @@ NearFilter = Annotated[
     typer.Option(
         "--near",
         metavar="PLACE",
-        help="Commune, postal code, département or region to measure "
-        "distances from (list adds distance_km and sorts by it).",
+        help=N_(
+            "Commune, postal code, département or region to measure "
+            "distances from (list adds distance_km and sorts by it)."
+        ),
     ),
 ]
 RadiusFilter = Annotated[
@@ -83,7 +96,7 @@ RadiusFilter = Annotated[
         "--radius",
         metavar="KM",
         min=0,
-        help="With --near, keep clusters whose HQ is within KM.",
+        help=N_("With --near, keep clusters whose HQ is within KM."),
     ),
 ]
 
@@ -118,7 +131,7 @@ def resolve_filters(
         radius_km=radius,
     )
     if radius is not None and near is None:
-        raise UsageError("--radius needs --near PLACE")
+        raise UsageError(_("--radius needs --near PLACE"))
     return filters
 
 
@@ -128,9 +141,10 @@ def resolve_near(text: str) -> Any:
 
     place = geography.resolve_place(text)
     if place is None or place.lat is None:
-        raise UsageError(
-            f"cannot place '{text}' (try a commune, postal code, département or region)"
+        message = _(
+            "cannot place '{place}' (try a commune, postal code, département or region)"
         )
+        raise UsageError(message.format(place=text))
     if place.note:
         note(place.note)
     return place

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from clusterctl.errors import UsageError
+from clusterctl.i18n import N_, _, ngettext
 
 from .app import app
 from .common import DataOption, get_dataset, no_result, note, user_errors
@@ -34,8 +35,10 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write a picture instead of drawing in the terminal: FILE.svg or "
-        "FILE.html (self-contained; the format comes from the extension).",
+        help=N_(
+            "Write a picture instead of drawing in the terminal: FILE.svg or "
+            "FILE.html (self-contained; the format comes from the extension)."
+        ),
     ),
 ]
 WidthOption = Annotated[
@@ -44,13 +47,21 @@ WidthOption = Annotated[
         "--width",
         min=40,
         metavar="COLUMNS",
-        help="Width of the terminal map in characters (default: the terminal's "
-        "width, or $COLUMNS, or 80).",
+        help=N_(
+            "Width of the terminal map in characters (default: the terminal's "
+            "width, or $COLUMNS, or 80)."
+        ),
     ),
 ]
 
 
-@app.command("map")
+@app.command(
+    "map",
+    help=N_(
+        "Draw the head offices of the clusters on a map of France (filters as in "
+        "list).\n\nExample: clusterctl map --sector health --output health.html"
+    ),
+)
 @user_errors
 def map_clusters(
     ctx: typer.Context,
@@ -66,10 +77,7 @@ def map_clusters(
     width: WidthOption = None,
     data: DataOption = None,
 ) -> None:
-    """Draw the head offices of the clusters on a map of France (filters as in list).
-
-    Example: clusterctl map --sector health --output health.html
-    """
+    """`clusterctl map`."""
     from clusterctl import query
     from clusterctl.maps.scene import cluster_scene
 
@@ -81,7 +89,7 @@ def map_clusters(
     )  # fmt: skip
     found = [cluster for cluster, _ in query.filter_clusters(dataset, filters)]
     if not found:
-        no_result("no cluster matches these filters")
+        no_result(_("no cluster matches these filters"))
     options = {"sector": sector, "region": region, "city": city, "keyword": keyword,
                "member-type": member_type, "status": status}  # fmt: skip
     subtitle = describe(options, near, radius)
@@ -91,16 +99,33 @@ def map_clusters(
     show(scene, output, width)
 
 
+#: A filter in words, for the map's subtitle (`{values}`: what was asked).
+FILTER_WORDS = {
+    "sector": N_("sector {values}"),
+    "region": N_("region {values}"),
+    "city": N_("city {values}"),
+    "keyword": N_("keyword {values}"),
+    "member-type": N_("member type {values}"),
+    "status": N_("status {values}"),
+}
+
+
 def describe(options: dict[str, list[str] | None], near: str | None,
              radius: float | None) -> str:  # fmt: skip
     """The filters in words, for the map's subtitle."""
-    parts = [f"{name} {' or '.join(values)}" for name, values in options.items()
-             if values]  # fmt: skip
-    if near:
-        parts.append(f"within {radius:g} km of {near}" if radius else f"near {near}")
+    from clusterctl.i18n import format_decimal, join_clauses, pgettext
+
+    either = pgettext("between filter values", " or ")
+    parts = [_(FILTER_WORDS[name]).format(values=either.join(values))
+             for name, values in options.items() if values]  # fmt: skip
+    if near and radius:
+        text = _("within {radius} km of {place}")
+        parts.append(text.format(radius=format_decimal(radius, None), place=near))
+    elif near:
+        parts.append(_("near {place}").format(place=near))
     if not options.get("status"):
-        parts.insert(0, "current clusters")
-    return "; ".join(parts)
+        parts.insert(0, _("current clusters"))
+    return join_clauses(parts)
 
 
 def check_output(output: str | None) -> None:
@@ -108,10 +133,11 @@ def check_output(output: str | None) -> None:
     from clusterctl.maps import picture_format
 
     if output not in (None, "-") and picture_format(output) is None:
-        raise UsageError(
-            f"{output}: the map file must end in .svg or .html "
+        text = _(
+            "{file}: the map file must end in .svg or .html "
             "(or give '-' to draw it in the terminal)"
         )
+        raise UsageError(text.format(file=output))
 
 
 def show(scene: Scene, output: str | None, width: int | None) -> None:
@@ -131,8 +157,16 @@ def show(scene: Scene, output: str | None, width: int | None) -> None:
     try:
         Path(output).write_text(render_picture(scene, fmt), encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{output}: cannot write: {exc.strerror}") from None
-    note(f"wrote {output} ({len(scene.markers)} clusters, {fmt.upper()})")
+        raise UsageError(
+            _("{file}: cannot write: {reason}").format(file=output, reason=exc.strerror)
+        ) from None
+    count = len(scene.markers)
+    text = ngettext(
+        "wrote {file} ({count} cluster, {format})",
+        "wrote {file} ({count} clusters, {format})",
+        count,
+    )
+    note(text.format(file=output, count=count, format=fmt.upper()))
 
 
 def draw_match(dataset: Any, result: dict[str, Any], output: str, fmt: Any) -> None:
@@ -144,8 +178,10 @@ def draw_match(dataset: Any, result: dict[str, Any], output: str, fmt: Any) -> N
     check_output(output)
     if output == "-" and fmt != OutputFormat.auto:
         raise UsageError(
-            "--map - draws the map instead of the results; drop --format, or "
-            "give --map a file name"
+            _(
+                "--map - draws the map instead of the results; drop --format, or "
+                "give --map a file name"
+            )
         )
     show(match_scene(dataset, result), output, None)
 

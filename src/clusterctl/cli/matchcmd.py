@@ -9,6 +9,7 @@ import typer
 
 from clusterctl.errors import UsageError
 from clusterctl.formats import OutputFormat
+from clusterctl.i18n import N_, _
 
 from .app import app
 from .common import (
@@ -43,7 +44,12 @@ RELATED_FIELDS = (
 )
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Fuzzy-search clusters by name, alias, sector, keyword or description."
+        '\n\nExample: clusterctl search "cybersécurité quantique"'
+    )
+)
 @user_errors
 def search(
     ctx: typer.Context,
@@ -51,13 +57,13 @@ def search(
         str,
         typer.Argument(
             metavar="TEXT",
-            help="Words to look for (typos, case and accents do not matter).",
+            help=N_("Words to look for (typos, case and accents do not matter)."),
         ),
     ],
     limit: Annotated[
         int,
         typer.Option(
-            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+            "--limit", "-n", metavar="N", min=1, help=N_("Print at most N clusters.")
         ),
     ] = 10,
     min_score: Annotated[
@@ -67,7 +73,7 @@ def search(
             metavar="SCORE",
             min=0,
             max=100,
-            help="Drop hits scoring below SCORE (0-100).",
+            help=N_("Drop hits scoring below SCORE (0-100)."),
         ),
     ] = 70.0,
     data: DataOption = None,
@@ -75,10 +81,7 @@ def search(
     fields: FieldsOption = None,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """Fuzzy-search clusters by name, alias, sector, keyword or description.
-
-    Example: clusterctl search "cybersécurité quantique"
-    """
+    """`clusterctl search`."""
     from clusterctl.search import hit_record
     from clusterctl.search import search as run_search
 
@@ -97,17 +100,23 @@ def search(
         layouts=search_layouts,
     )
     if not rows:
-        no_result(f"no cluster matches '{text}'")
+        no_result(_("no cluster matches '{text}'").format(text=text))
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Rank the clusters that fit a company, with a score and the reasons."
+        "\n\nExample: clusterctl match company.yaml --top 3 --explain"
+    )
+)
 @user_errors
 def match(
     ctx: typer.Context,
     profile: Annotated[
         str | None,
         typer.Argument(
-            metavar="PROFILE", help="Company profile, YAML or JSON ('-' reads stdin)."
+            metavar="PROFILE",
+            help=N_("Company profile, YAML or JSON ('-' reads stdin)."),
         ),
     ] = None,
     batch: Annotated[
@@ -116,19 +125,25 @@ def match(
             "--batch",
             "-b",
             metavar="FILE",
-            help="Match every company of a CSV, NDJSON or YAML register "
-            "('-' for stdin, "
-            ".gz read directly).",
+            help=N_(
+                "Match every company of a CSV, NDJSON or YAML register "
+                "('-' for stdin, .gz read directly)."
+            ),
         ),
     ] = None,
     top: Annotated[
         int,
         typer.Option(
-            "--top", "-n", metavar="N", min=1, help="Number of clusters per company."
+            "--top",
+            "-n",
+            metavar="N",
+            min=1,
+            help=N_("Number of clusters per company."),
         ),
     ] = 5,
     explain: Annotated[
-        bool, typer.Option("--explain", help="Show the full per-criterion breakdown.")
+        bool,
+        typer.Option("--explain", help=N_("Show the full per-criterion breakdown.")),
     ] = False,
     min_score: Annotated[
         float,
@@ -137,7 +152,7 @@ def match(
             metavar="SCORE",
             min=0,
             max=100,
-            help="Drop clusters scoring below SCORE (0-100).",
+            help=N_("Drop clusters scoring below SCORE (0-100)."),
         ),
     ] = 0.0,
     cluster: Annotated[
@@ -146,7 +161,7 @@ def match(
             "--cluster",
             "-c",
             metavar="CLUSTER",
-            help="Explain one cluster's score ('why not X?').",
+            help=N_("Explain one cluster's score ('why not X?')."),
         ),
     ] = None,
     weights: Annotated[
@@ -155,9 +170,10 @@ def match(
             "--weights",
             "-w",
             metavar="SPEC",
-            help="Criterion weights, e.g. sector=0.5,geo=0.2 "
-            "(or a file of such lines); "
-            "normalised to sum to 1.",
+            help=N_(
+                "Criterion weights, e.g. sector=0.5,geo=0.2 "
+                "(or a file of such lines); normalised to sum to 1."
+            ),
         ),
     ] = None,
     status: Annotated[
@@ -165,17 +181,21 @@ def match(
         typer.Option(
             "--status",
             metavar="STATE",
-            help="Label states to rank (repeatable): current, probation, lapsed, "
-            "unconfirmed, doubtful, all. Default: every cluster that is not "
-            "merged, doubtful labels flagged.",
+            help=N_(
+                "Label states to rank (repeatable): current, probation, lapsed, "
+                "unconfirmed, doubtful, all. Default: every cluster that is not "
+                "merged, doubtful labels flagged."
+            ),
         ),
     ] = None,
     current_first: Annotated[
         bool,
         typer.Option(
             "--current-first",
-            help="Rank clusters whose label is current before those whose label "
-            "is doubtful.",
+            help=N_(
+                "Rank clusters whose label is current before those whose label "
+                "is doubtful."
+            ),
         ),
     ] = False,
     input_format: Annotated[
@@ -184,8 +204,9 @@ def match(
             "--input-format",
             metavar="FORMAT",
             callback=one_of("csv", "ndjson", "jsonl", "yaml"),
-            help="Batch input format: csv, ndjson or yaml "
-            "(default: from the extension).",
+            help=N_(
+                "Batch input format: csv, ndjson or yaml (default: from the extension)."
+            ),
         ),
     ] = None,
     delimiter: Annotated[
@@ -193,7 +214,7 @@ def match(
         typer.Option(
             "--delimiter",
             metavar="CHAR",
-            help="CSV delimiter (default: detect ',', ';', tab or '|').",
+            help=N_("CSV delimiter (default: detect ',', ';', tab or '|')."),
         ),
     ] = None,
     encoding: Annotated[
@@ -202,13 +223,15 @@ def match(
             "--encoding",
             metavar="ENCODING",
             callback=known_encoding,
-            help="Input encoding, e.g. latin-1.",
+            help=N_("Input encoding, e.g. latin-1."),
         ),
     ] = "utf-8",
     rejects: Annotated[
         str | None,
         typer.Option(
-            "--rejects", metavar="FILE", help="Batch: also write rejected rows here."
+            "--rejects",
+            metavar="FILE",
+            help=N_("Batch: also write rejected rows here."),
         ),
     ] = None,
     jobs: Annotated[
@@ -218,8 +241,10 @@ def match(
             "-j",
             metavar="N",
             min=0,
-            help="Batch: worker processes (default 0: one per core, up to 4, for "
-            "registers over 4 MB; 1: this process only).",
+            help=N_(
+                "Batch: worker processes (default 0: one per core, up to 4, for "
+                "registers over 4 MB; 1: this process only)."
+            ),
         ),
     ] = 0,
     map_to: Annotated[
@@ -227,24 +252,23 @@ def match(
         typer.Option(
             "--map",
             metavar="FILE",
-            help="Also draw the company and its matches: FILE.svg or FILE.html, "
-            "or '-' to draw the map in the terminal instead of the results.",
+            help=N_(
+                "Also draw the company and its matches: FILE.svg or FILE.html, "
+                "or '-' to draw the map in the terminal instead of the results."
+            ),
         ),
     ] = None,
     data: DataOption = None,
     fmt: FormatOption = OutputFormat.auto,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """Rank the clusters that fit a company, with a score and the reasons.
-
-    Example: clusterctl match company.yaml --top 3 --explain
-    """
+    """`clusterctl match`."""
     from clusterctl.labels import resolve_statuses
     from clusterctl.matching import Matcher, parse_weights
     from clusterctl.selection import require_clusters
 
     if (profile is None) == (batch is None):
-        raise UsageError("give a PROFILE file, or --batch FILE for a register")
+        raise UsageError(_("give a PROFILE file, or --batch FILE for a register"))
     statuses = resolve_statuses(status) if status else None
     dataset = get_dataset(ctx, data)
     matcher = Matcher(
@@ -254,7 +278,7 @@ def match(
     if batch is not None:
         if map_to is not None:
             raise UsageError(
-                "--map draws one company's matches; it cannot be used with --batch"
+                _("--map draws one company's matches; it cannot be used with --batch")
             )
         from .batchcmd import run_batch
 
@@ -274,7 +298,9 @@ def match(
         )
         return
     if input_format or delimiter or rejects:
-        raise UsageError("--input-format, --delimiter and --rejects apply to --batch")
+        raise UsageError(
+            _("--input-format, --delimiter and --rejects apply to --batch")
+        )
     _match_one(
         matcher,
         profile or "-",
@@ -302,6 +328,7 @@ def _match_one(
     header: bool,
     map_to: str | None = None,
 ) -> None:
+    from clusterctl.i18n import format_decimal
     from clusterctl.matching import match_result
     from clusterctl.profiles import resolve_profile
     from clusterctl.selection import match_of, scored_target, top_matches
@@ -330,7 +357,11 @@ def _match_one(
 
         write_match(result, fmt, sys.stdout, explain=explain, header=header)
     if not selected:
-        no_result(f"no cluster scores {min_score:g} or more")
+        no_result(
+            _("no cluster scores {score} or more").format(
+                score=format_decimal(min_score, None)
+            )
+        )
 
 
 #: Extensions of company registers, which `match --batch` reads.
@@ -348,16 +379,20 @@ def _read_profile(source: str, encoding: str) -> Any:
     from .usage import shell_word
 
     if source != "-" and not os.path.exists(source):
-        raise UsageError(f"{source}: no such file{_nearby(source)}")
+        raise UsageError(
+            _("{file}: no such file{hint}").format(file=source, hint=_nearby(source))
+        )
     try:
         return read_profile(source, encoding=encoding)
     except ClusterctlError:
         if not source.lower().endswith(REGISTER_SUFFIXES):
             raise
-        raise UsageError(
-            f"{source} looks like a register of companies, not one profile: "
-            f"match them all with 'clusterctl match --batch {shell_word(source)}'"
-        ) from None
+        text = _(
+            "{file} looks like a register of companies, not one profile: "
+            "match them all with '{command}'"
+        )
+        command = f"clusterctl match --batch {shell_word(source)}"
+        raise UsageError(text.format(file=source, command=command)) from None
 
 
 def _nearby(source: str) -> str:
@@ -381,11 +416,18 @@ def _nearby(source: str) -> str:
     hint = did_you_mean(os.path.basename(source), names)
     if hint:
         close = hint[hint.index("'") + 1 : hint.rindex("'")]
-        return f" (did you mean '{os.path.join(os.path.dirname(source), close)}'?)"
-    return f"; 'clusterctl init {shell_word(source)}' writes a profile to fill in"
+        path = os.path.join(os.path.dirname(source), close)
+        return _(" (did you mean {choices}?)").format(choices=f"'{path}'")
+    text = _("; '{command}' writes a profile to fill in")
+    return text.format(command=f"clusterctl init {shell_word(source)}")
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "List the clusters closest to one cluster: shared sectors, keywords, "
+        "regions.\n\nExample: clusterctl related aerospace-valley"
+    )
+)
 @user_errors
 def related(
     ctx: typer.Context,
@@ -393,13 +435,13 @@ def related(
         str,
         typer.Argument(
             metavar="CLUSTER",
-            help="Cluster id, name or alias.",
+            help=N_("Cluster id, name or alias."),
         ),
     ],
     limit: Annotated[
         int,
         typer.Option(
-            "--limit", "-n", metavar="N", min=1, help="Print at most N clusters."
+            "--limit", "-n", metavar="N", min=1, help=N_("Print at most N clusters.")
         ),
     ] = 5,
     data: DataOption = None,
@@ -407,10 +449,7 @@ def related(
     fields: FieldsOption = None,
     no_header: NoHeaderOption = False,
 ) -> None:
-    """List the clusters closest to one cluster: shared sectors, keywords, regions.
-
-    Example: clusterctl related aerospace-valley
-    """
+    """`clusterctl related`."""
     from clusterctl.related import related_clusters
 
     dataset = get_dataset(ctx, data)
@@ -428,39 +467,50 @@ def related(
         layouts=related_layouts,
     )
     if not rows:
-        no_result(f"no cluster is related to '{found[0].name}'")
+        no_result(_("no cluster is related to '{name}'").format(name=found[0].name))
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Write a commented company-profile template to fill in for 'match'."
+        "\n\nExample: clusterctl init company.yaml"
+    )
+)
 @user_errors
 def init(
     path: Annotated[
         str | None,
         typer.Argument(
-            metavar="FILE", help="Where to write the template (default: stdout)."
+            metavar="FILE",
+            help=N_("Where to write the template (default: stdout)."),
         ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=N_("Overwrite FILE."))] = False,
 ) -> None:
-    """Write a commented company-profile template to fill in for 'match'.
-
-    Example: clusterctl init company.yaml
-    """
+    """`clusterctl init`."""
     from pathlib import Path
 
-    from clusterctl.template import PROFILE_TEMPLATE
+    from clusterctl.template import profile_template
 
+    from .common import note
+
+    template = profile_template()
     if path is None or path == "-":
-        sys.stdout.write(PROFILE_TEMPLATE)
+        sys.stdout.write(template)
         return
     target = Path(path)
     if target.exists() and not force:
-        raise UsageError(f"{path}: already exists (use --force to overwrite)")
+        raise UsageError(
+            _("{file}: already exists (use --force to overwrite)").format(file=path)
+        )
     try:
-        target.write_text(PROFILE_TEMPLATE, encoding="utf-8")
+        target.write_text(template, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
-    print(
-        f"clusterctl: wrote {path}; edit it, then run: clusterctl match {path}",
-        file=sys.stderr,
+        raise UsageError(
+            _("{file}: cannot write: {reason}").format(file=path, reason=exc.strerror)
+        ) from None
+    note(
+        _("wrote {file}; edit it, then run: {command}").format(
+            file=path, command=f"clusterctl match {path}"
+        )
     )

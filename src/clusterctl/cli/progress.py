@@ -30,6 +30,8 @@ import time
 from collections.abc import Callable
 from typing import IO, Any, cast
 
+from clusterctl.i18n import _, format_number, ngettext
+
 #: At most this many redraws a second.
 REFRESH = 8
 
@@ -53,7 +55,7 @@ class RowProgress:
         *,
         total: int | None = None,
         position: Callable[[], int] | None = None,
-        label: str = "matching",
+        label: str | None = None,
         stream: IO[str] | None = None,
         output: IO[str] | None = None,
         enabled: bool | None = None,
@@ -62,7 +64,7 @@ class RowProgress:
         output = output if output is not None else sys.stdout
         self.total = total if total and total > 0 else None
         self.position = position
-        self.label = label
+        self.label = label if label is not None else _("matching")
         if enabled is None:
             enabled = wanted(self.stream) and not wanted(output)
         self.enabled = enabled
@@ -135,13 +137,17 @@ class RowProgress:
 
     def text(self) -> str:
         """The line in words: `matching: 12,400 rows, 8,310 rows/s, 35%, 0:07 left`."""
-        parts = [f"{self.label}: {self.rows:,} rows", f"{self.rate():,.0f} rows/s"]
+        done = ngettext("{label}: {count} row", "{label}: {count} rows", self.rows)
+        parts = [
+            done.format(label=self.label, count=format_number(self.rows)),
+            _("{rate} rows/s").format(rate=format_number(round(self.rate()))),
+        ]
         share = self.fraction()
         if share is not None:
-            parts.append(f"{share:.0%}")
+            parts.append(_("{percent}%").format(percent=round(share * 100)))
             left = self.remaining()
             if left is not None:
-                parts.append(f"{_clock(left)} left")
+                parts.append(_("{time} left").format(time=_clock(left)))
         return ", ".join(parts)
 
 

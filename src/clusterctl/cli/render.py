@@ -16,6 +16,7 @@ from clusterctl.formats import (
     write_delimited,
     write_object,
 )
+from clusterctl.i18n import _, format_decimal, pgettext
 from clusterctl.scoring import CRITERIA
 
 #: CSV/TSV columns of a match row (batch adds the company's line and identifiers).
@@ -81,20 +82,26 @@ def write_match(
         _write_table(result, out, explain=explain)
 
 
-#: Labels of the two eligibility lines of a match's "why".
+#: The two eligibility rules of a match's "why" (keys of `eligibility`).
 RULES = ("sector", "location")
+
+
+def rule_words() -> tuple[str, ...]:
+    """The names of `RULES` shown in the table, in the language in use."""
+    return (pgettext("rule", "sector"), pgettext("rule", "location"))
 
 
 def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> None:
     """Rank, score (a number over a bar), the cluster (name over id, with its
     label when not plainly current) and "why": the sector and location rules,
     each marked met (✓) or not (✗), then what tells this row apart."""
+    from clusterctl.fieldlabels import field_label
     from clusterctl.formats import write_table
     from clusterctl.layout import Column, Line, Stack
     from clusterctl.terminal import draw_table
 
     company = result["company"]
-    name = company["name"] or company["siren"] or "the company"
+    name = company["name"] or company["siren"] or _("the company")
     matches = result["matches"]
     rows = []
     for m, why in zip(matches, table_why(matches, explain=explain), strict=True):
@@ -104,36 +111,41 @@ def _write_table(result: Mapping[str, Any], out: IO[str], *, explain: bool) -> N
         rows.append(
             [
                 Line(str(m["rank"])),
-                Stack((Line(f"{m['score']:.1f}"), Line(bar(m["score"])))),
+                Stack((Line(format_decimal(m["score"], 1)), Line(bar(m["score"])))),
                 Stack(tuple(cluster)),
                 why_cell(m, why),
             ]
         )
     columns = [
         Column("#", justify="right"),
-        Column("score", justify="right"),
-        Column("cluster"),
-        Column("why"),
+        Column(field_label("score"), justify="right"),
+        Column(field_label("cluster")),
+        Column(field_label("why")),
     ]
-    draw_table(columns, rows, out, title=f"Clusters for {name}", separate_rows=True)
+    title = _("Clusters for {company}").format(company=name)
+    draw_table(columns, rows, out, title=title, separate_rows=True)
     if explain:
+        yes, no = pgettext("criterion used", "yes"), pgettext("criterion used", "no")
         for m in matches:
             out.write("\n")
             brows = [
                 [
-                    name,
-                    "yes" if c["used"] else "no",
-                    f"{c['score']:.2f}",
-                    f"{c['weight']:.2f}",
-                    f"{c['contribution']:.1f}",
+                    criterion,
+                    yes if c["used"] else no,
+                    format_decimal(c["score"]),
+                    format_decimal(c["weight"]),
+                    format_decimal(c["contribution"], 1),
                 ]
-                for name, c in m["breakdown"].items()
+                for criterion, c in m["breakdown"].items()
             ]
+            heading = _("{cluster}: {score}").format(
+                cluster=m["name"], score=format_decimal(m["score"], 1)
+            )
             write_table(
                 ["criterion", "used", "score", "weight", "points"],
                 brows,
                 out,
-                title=f"{m['name']}: {m['score']:.1f}",
+                title=heading,
                 justify={"score": "right", "weight": "right", "points": "right"},
             )
 
@@ -143,12 +155,13 @@ def why_cell(match: Mapping[str, Any], why: Sequence[str]) -> Any:
     reasons, every line indented under the first so the rules stand out."""
     from clusterctl.layout import Hang, Stack
 
-    width = max(len(r) for r in RULES) + 4
+    words = rule_words()
+    width = max(len(r) for r in words) + 4
     lines = []
     for i, text in enumerate(why):
         if i < len(RULES) and match["eligibility"][RULES[i]]["eligible"] is not None:
             mark = _flag(match["eligibility"][RULES[i]]["eligible"])
-            label = f"{RULES[i]} {mark}".ljust(width)
+            label = f"{words[i]} {mark}".ljust(width)
         else:
             label = " " * width
         lines.append(Hang(label, text))
@@ -200,9 +213,9 @@ def _other_reasons(match: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _label_marker(match: Mapping[str, Any]) -> str:
-    state, note = match["label_status"], match.get("label_note") or ""
-    flag = "! " if state in ("lapsed", "unconfirmed") else ""
-    return f"{flag}{state}: {note}" if note else f"{flag}{state}"
+    from .panels import label_text
+
+    return label_text(match["label_status"], match.get("label_note"))
 
 
 def _flag(value: bool | None) -> str:

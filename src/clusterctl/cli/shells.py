@@ -26,6 +26,7 @@ from typing import Any
 
 from typer._completion_classes import BashComplete, FishComplete, ZshComplete
 
+from clusterctl.i18n import _
 from clusterctl.text import normalize
 
 #: The word being completed, as typed (with an opening quote, if any).
@@ -142,14 +143,16 @@ def quick_completions(cli: Any, args: list[str], incomplete: str) -> list[Any] |
         ]
     command = commands[name]
     if incomplete.startswith("-") and not _takes_value(cli, name, words):
+        from .usage import param_help
+
         names = [
-            (opt, getattr(p, "help", None))
+            (opt, param_help(p) or None)
             for p in command.params
             if p.param_type_name == "option" and not getattr(p, "hidden", False)
             for opt in p.opts
             if opt.startswith("--") or not incomplete[1:]
         ]
-        names.append(("--help", "Show the command's help."))
+        names.append(("--help", _("Show the command's help.")))
         return [CompletionItem(o, help=h) for o, h in names if o.startswith(incomplete)]
     after = words[words.index(name) + 1 :]
     param = _value_of(command, after)

@@ -11,6 +11,7 @@ import sys
 from typing import NoReturn
 
 from clusterctl.errors import ExitCode
+from clusterctl.i18n import _
 
 
 def interrupted(signum: int, frame: object) -> None:
@@ -27,7 +28,9 @@ class _ClosedStream(io.TextIOBase):
         self._name = name
 
     def _fail(self, *args: object) -> NoReturn:
-        raise OSError(errno.EBADF, f"standard {self._name} is closed")
+        if self._name == "input":
+            raise OSError(errno.EBADF, _("standard input is closed"))
+        raise OSError(errno.EBADF, _("standard output is closed"))
 
     read = readline = write = fileno = _fail
 
@@ -65,9 +68,13 @@ def output_failed(exc: OSError) -> int:
     if exc.errno == errno.EPIPE:
         code = ExitCode.NO_RESULT  # pragma: no cover - only without SIGPIPE
     else:
+        from .usage import error
+
         what = exc.strerror or str(exc)
-        where = f"{exc.filename}: " if exc.filename else "cannot write output: "
-        print(f"clusterctl: error: {where}{what}", file=sys.stderr)
+        if exc.filename:
+            error(f"{exc.filename}: {what}")
+        else:
+            error(_("cannot write output: {reason}").format(reason=what))
         code = ExitCode.USAGE
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -12,9 +12,11 @@ Only the default columns are laid out here; `--fields` gets the generic table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any
 
+from clusterctl.i18n import format_decimal, language
 from clusterctl.layout import Cell, Column, Items, Line, Stack, fits
 
 Row = Mapping[str, Any]
@@ -33,11 +35,16 @@ def draw(
     width: int | None = None,
     title: str | None = None,
 ) -> None:
-    """Draw `rows` with the first layout that fits (else the last one)."""
+    """Draw `rows` with the first layout that fits (else the last one), its
+    headers in the language in use."""
+    from dataclasses import replace
+
+    from clusterctl.fieldlabels import field_label
     from clusterctl.terminal import console_for, draw_table
 
     available = width or console_for(out).width
-    for columns, cells_of in layouts:
+    for keys, cells_of in layouts:
+        columns = [replace(c, header=field_label(c.header)) for c in keys]
         cells = [cells_of(row) for row in rows]
         if fits(columns, cells, available):
             break
@@ -46,16 +53,29 @@ def draw(
 
 # ---------------------------------------------------------------- labels
 def marker(state: str | None, note: str | None, *, dated: bool = True) -> str:
-    """A label that is not plainly current, in a few words: `! lapsed
-    2024-12-31` (the date its label was last confirmed), `probation`,
-    `merged`; empty when current."""
+    """A label that is not plainly current, in a few words of the language in
+    use: `! lapsed 2024-12-31` (the date its label was last confirmed, as the
+    note writes it), `probation`, `merged`; empty when current."""
     if not state or state == "current":
         return ""
     if state in DOUBTFUL:
-        since = (note or "").rsplit(" since ", 1)
-        date = f" {since[1][:10]}" if dated and len(since) == 2 else ""
-        return f"! {state}{date}"
-    return state
+        since = _DATE.search(note or "")
+        date = f" {since.group()}" if dated and since else ""
+        return f"! {state_words(state)}{date}"
+    return state_words(state)
+
+
+#: A date as a label note writes it (`2024-12-31`, or `31/12/2024` in French).
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}")
+
+
+def state_words(state: str | None) -> str:
+    """A label state or recorded status in the words of the language in use."""
+    if not state:
+        return ""
+    from clusterctl.labels import status_text
+
+    return status_text(state)
 
 
 def _label_style(state: str | None) -> str | None:
@@ -65,7 +85,7 @@ def _label_style(state: str | None) -> str | None:
 def _label_lines(row: Row) -> Cell:
     """The label column of a medium layout: the state over its date."""
     state, note = row.get("label_status") or "", row.get("label_note")
-    head = marker(state, note, dated=False) or state
+    head = marker(state, note, dated=False) or state_words(state)
     date = marker(state, note)[len(head) :].strip()
     style = _label_style(state)
     return Stack((Line(head, style), *([Line(date, style)] if date else [])))
@@ -81,6 +101,18 @@ def _cluster(row: Row, *, with_marker: bool) -> Cell:
 
 def _items(values: Any, max_lines: int | None = 2) -> Items:
     return Items(tuple(str(v) for v in values or ()), max_lines=max_lines)
+
+
+def sector_words(ids: Any) -> list[str]:
+    """Sector ids for people: in English the ids themselves (the words
+    `--sector` takes), in another language the sectors' labels (`Santé`)."""
+    values = [str(v) for v in ids or ()]
+    if language() == "en" or not values:
+        return values
+    from clusterctl.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    return [taxonomy.label(v) for v in values]
 
 
 def _km(row: Row) -> Cell:
@@ -103,7 +135,7 @@ def list_layouts(*, near: bool) -> list[Layout]:
         return [_km(row)] if near else []
 
     def tail(row: Row) -> list[Cell]:
-        return [_items(row.get("regions")), _items(row.get("sectors"))]
+        return [_items(row.get("regions")), _items(sector_words(row.get("sectors")))]
 
     def city(row: Row) -> Cell:
         return Line((row.get("hq") or {}).get("city") or "")
@@ -115,8 +147,7 @@ def list_layouts(*, near: bool) -> list[Layout]:
             Line(r["name"]),
             Line(
                 marker(r.get("label_status"), r.get("label_note"))
-                or r.get("label_status")
-                or "",
+                or state_words(r.get("label_status")),
                 _label_style(r.get("label_status")),
             ),
             *extra(r),
@@ -151,7 +182,7 @@ def related_layouts() -> list[Layout]:
         return Line(str(r.get("rank", "")))
 
     def score(r: Row) -> Cell:
-        return Line(f"{r.get('score', 0):g}")
+        return Line(format_decimal(r.get("score", 0), None))
 
     def relation(r: Row) -> Cell:
         return Line(r.get("region_relation") or "")
@@ -174,10 +205,12 @@ def related_layouts() -> list[Layout]:
             Line(r["id"]),
             Line(r["name"]),
             score(r),
-            _items(r.get("shared_sectors")),
+            _items(sector_words(r.get("shared_sectors"))),
             _items(r.get("shared_keywords")),
             relation(r),
-            Line(r.get("label_status") or "", _label_style(r.get("label_status"))),
+            Line(
+                state_words(r.get("label_status")), _label_style(r.get("label_status"))
+            ),
         ],
     )
 
@@ -191,7 +224,7 @@ def related_layouts() -> list[Layout]:
                 rank(r),
                 _cluster(r, with_marker=True),
                 score(r),
-                _items(r.get("shared_sectors")),
+                _items(sector_words(r.get("shared_sectors"))),
                 *([_items(r.get("shared_keywords"))] if with_keywords else []),
                 relation(r),
             ],
@@ -211,12 +244,27 @@ def search_layouts() -> list[Layout]:
 
     def value(r: Row, key: str) -> Cell:
         raw = r.get(key)
-        text = "" if raw is None else f"{raw:g}" if key == "score" else str(raw)
+        if raw is None:
+            text = ""
+        elif key == "score":
+            text = format_decimal(raw, None)
+        elif key == "status":
+            text = state_words(raw)
+        elif key == "field":
+            from clusterctl.fieldlabels import field_label
+
+            text = field_label(raw)
+        else:
+            text = str(raw)
         return text if key in ("name", "matched") else Line(text)
 
     def cluster(r: Row) -> Cell:
         status = r.get("status")
-        second = r["id"] if status in (None, "active") else f"{r['id']}  {status}"
+        second = (
+            r["id"]
+            if status in (None, "active")
+            else f"{r['id']}  {state_words(status)}"
+        )
         return Stack((Line(r["name"]), Line(second)))
 
     wide: Layout = (

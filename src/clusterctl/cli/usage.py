@@ -7,31 +7,52 @@ commands first, in sections, and arguments by name (`CLUSTER`, not
 `{name} <str>`). `clusterctl` alone prints a short help and exits 0: asking
 the program what it does is not an error.
 
+Help is written in English in the code (`N_()` marks it for the catalog)
+and translated when it is shown, so that it follows the language chosen for
+this run (`--lang`, read here before Click parses anything, `$CLUSTERCTL_LANG`
+or the locale), Typer's and Click's own words (`Usage:`, `[default: ...]`,
+`Show this message and exit.`) included: the help is laid out here, not by
+Typer.
+
 Imports nothing heavy: this runs for every `--help` and every Tab press.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from clusterctl import i18n
 from clusterctl.errors import ExitCode
+from clusterctl.i18n import N_, _
 
 #: `--help` lists the commands in these sections, in this order.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Commands", ("match", "list", "show", "search", "related", "map", "init")),
-    ("Vocabularies", ("sectors", "regions", "naf")),
-    ("Dataset tools", ("info", "validate", "schema")),
+    (N_("Commands"), ("match", "list", "show", "search", "related", "map", "init")),
+    (N_("Vocabularies"), ("sectors", "regions", "naf")),
+    (N_("Dataset tools"), ("info", "validate", "schema")),
 )
 
-SHORT_HELP = """\
+#: Typer's and Click's own help texts, translated where they are shown.
+TYPER_WORDS = (
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_(
+        "Show completion for the current shell, to copy it or customize the "
+        "installation."
+    ),
+)
+
+SHORT_HELP = N_("""\
 clusterctl: France's pôles de compétitivité, and which of them fit a company.
 
   clusterctl match company.yaml        rank the clusters that fit a company
@@ -42,18 +63,150 @@ clusterctl: France's pôles de compétitivité, and which of them fit a company.
   clusterctl map --region Occitanie    draw the clusters on a map
 
 'clusterctl --help' lists every command; 'clusterctl COMMAND --help' explains one.
-"""
+""")
 
 
 def error(message: str) -> None:
     """The one error format."""
     from clusterctl.formats import printable
 
-    print(f"clusterctl: error: {printable(message)}", file=sys.stderr)
+    text = _("error: {message}").format(message=message)
+    print(f"clusterctl: {printable(text)}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- language
+LANG_OPTION = "--lang"
+
+
+def take_language(args: Sequence[str]) -> list[str]:
+    """Use the language `--lang X` (or `--lang=X`) asks for, anywhere before
+    `--`, and return the arguments without it (Click never sees it, so it is
+    accepted before and after the command's name). Without it, the language
+    comes from `$CLUSTERCTL_LANG` or the locale. A value that is not a language
+    the program speaks is a usage error."""
+    rest: list[str] = []
+    value: str | None = None
+    words = list(args)
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            rest.extend(words[index:])
+            break
+        if word == LANG_OPTION:
+            if index + 1 >= len(words):
+                raise LanguageError(
+                    _("{option} needs a value ({choices})").format(
+                        option=LANG_OPTION, choices=_language_choices()
+                    )
+                )
+            value = words[index + 1]
+            index += 2
+            continue
+        if word.startswith(LANG_OPTION + "="):
+            value = word.split("=", 1)[1]
+        else:
+            rest.append(word)
+        index += 1
+    if value is not None and i18n.parse_language(value) is None:
+        refused = _("'{value}' is not one of {choices}").format(
+            value=value, choices=_language_choices()
+        )
+        raise LanguageError(f"{LANG_OPTION}: {refused}")
+    if value is not None:
+        os.environ[i18n.ENV_LANG] = value  # worker processes speak it too
+    code = i18n.detect_language(rest if value is None else [LANG_OPTION, value])
+    if i18n.language() != code:
+        i18n.set_language(code)
+    return rest
+
+
+def _language_choices() -> str:
+    return ", ".join(reversed(i18n.LANGUAGES))
+
+
+class LanguageError(ValueError):
+    """`--lang` without a value, or naming a language the program lacks."""
 
 
 # ---------------------------------------------------------------- help
-class ClusterctlCommand(TyperCommand):
+class TranslatedHelp:
+    """Help laid out in the language in use: the command's text, its epilog,
+    its short help in the command list, every option's help and the words
+    Typer and Click add (`Usage:`, `[default: ...]`, `[required]`)."""
+
+    help: str | None
+    epilog: str | None
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(inspect.cleandoc(_(self.help)))
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(inspect.cleandoc(_(self.epilog)))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        from typer._click.utils import make_default_short_help
+
+        return make_default_short_help(_(self.help), limit) if self.help else ""
+
+    def format_parameters(self, ctx: Any, formatter: Any) -> None:
+        """Arguments by name, then options, each with its help translated."""
+        arguments, options = [], []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            if param.param_type_name == "argument":
+                arguments.append((_argument_name(param), param_help(param)))
+            else:
+                record = param.get_help_record(ctx)
+                if record:
+                    options.append((record[0], help_record_text(param, record[1])))
+        if arguments:
+            with section(formatter, _("Arguments")):
+                formatter.write_dl(arguments)
+        if options:
+            with section(formatter, _("Options")):
+                formatter.write_dl(options)
+
+
+@contextmanager
+def section(formatter: Any, title: str) -> Iterator[None]:
+    """Click's `formatter.section`, its heading punctuated as the language
+    wants (`Options:`, `Options :`)."""
+    formatter.write_paragraph()
+    heading = _("{title}:").format(title=title)
+    formatter.write(f"{'':>{formatter.current_indent}}{heading}\n")
+    formatter.indent()
+    try:
+        yield
+    finally:
+        formatter.dedent()
+
+
+def param_help(param: Any) -> str:
+    """A parameter's own help, in the language in use."""
+    text = getattr(param, "help", None) or ""
+    return _(text) if text else ""
+
+
+def help_record_text(param: Any, text: str) -> str:
+    """Click's help column (`help  [default: 5; x>=1]`) in the language in
+    use: the parameter's help translated, and the bracket in words."""
+    own = getattr(param, "help", None) or ""
+    if own and text.startswith(own):
+        text = _(own) + text[len(own) :]
+    return in_words(text)
+
+
+class ClusterctlCommand(TranslatedHelp, TyperCommand):
     """A command whose usage line and argument list name arguments plainly,
     whose ranges read `1 or more`, and whose errors know the command."""
 
@@ -82,35 +235,48 @@ class ClusterctlCommand(TyperCommand):
         return pieces
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
-        arguments, options = [], []
-        for param in self.get_params(ctx):
-            if param.param_type_name == "argument":
-                arguments.append((_argument_name(param), getattr(param, "help", "")))
-            else:
-                record = param.get_help_record(ctx)
-                if record:
-                    options.append((record[0], in_words(record[1])))
-        if arguments:
-            with formatter.section("Arguments"):
-                formatter.write_dl(arguments)
-        if options:
-            with formatter.section("Options"):
-                formatter.write_dl(options)
+        self.format_parameters(ctx, formatter)
 
 
+#: Click's range notations, and the words for them.
 _RANGES = (
-    (re.compile(r"(-?[\d.]+)<=x<=(-?[\d.]+)"), r"\1 to \2"),
-    (re.compile(r"x>=(-?[\d.]+)"), r"\1 or more"),
-    (re.compile(r"x<=(-?[\d.]+)"), r"\1 or less"),
-    (re.compile(r"x>(-?[\d.]+)"), r"more than \1"),
+    (re.compile(r"^(?P<low>-?[\d.]+)<=x<=(?P<high>-?[\d.]+)$"), N_("{low} to {high}")),
+    (re.compile(r"^x>=(?P<low>-?[\d.]+)$"), N_("{low} or more")),
+    (re.compile(r"^x<=(?P<high>-?[\d.]+)$"), N_("{high} or less")),
+    (re.compile(r"^x>(?P<low>-?[\d.]+)$"), N_("more than {low}")),
 )
+_BRACKET = re.compile(r"(?:^|  )\[([^\[\]]*)\]$")
 
 
 def in_words(help_text: str) -> str:
-    """Click's `[default: 5; x>=1]` as `[default: 5; 1 or more]`."""
+    """Click's bracket after a help text, `[default: 5; x>=1]`, in the words
+    of the language in use: `[default: 5; 1 or more]`."""
+    found = _BRACKET.search(help_text)
+    if found is None:
+        return help_text
+    words = [_extra_word(part) for part in found.group(1).split("; ")]
+    bracket = "[" + i18n.join_clauses(words).strip() + "]"
+    return help_text[: found.start(1) - 1] + bracket
+
+
+def _extra_word(part: str) -> str:
+    """One item of Click's bracket in words."""
     for pattern, words in _RANGES:
-        help_text = pattern.sub(words, help_text)
-    return help_text
+        matched = pattern.match(part)
+        if matched:
+            numbers = {
+                key: i18n.format_decimal(float(value), None)
+                for key, value in matched.groupdict().items()
+            }
+            return _(words).format(**numbers)
+    name, sep, value = part.partition(": ")
+    if sep and name == "default":
+        return _("default: {value}").format(value=value)
+    if sep and name == "env var":
+        return _("env var: {variable}").format(variable=value)
+    if part == "required":
+        return _("required")
+    return part
 
 
 def _extra_words(message: str, given: Sequence[str]) -> list[str]:
@@ -131,11 +297,12 @@ def _argument_name(param: Any) -> str:
     return str(param.metavar or param.name or "").strip("[]{}").upper()
 
 
-class ClusterctlGroup(TyperGroup):
-    """The `clusterctl` command: sections in `--help`, errors in one voice."""
+class ClusterctlGroup(TranslatedHelp, TyperGroup):
+    """The `clusterctl` command: sections in `--help`, errors in one voice,
+    in the language `--lang` chooses."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        known = [name for _, names in SECTIONS for name in names]
+        known = [name for _title, names in SECTIONS for name in names]
         order = {name: i for i, name in enumerate(known)}
         return sorted(self.commands, key=lambda n: order.get(n, len(order)))
 
@@ -145,7 +312,7 @@ class ClusterctlGroup(TyperGroup):
         others = [
             n
             for n in self.list_commands(ctx)
-            if n not in dict.fromkeys(n for _, names in SECTIONS for n in names)
+            if n not in dict.fromkeys(n for _title, names in SECTIONS for n in names)
         ]
         if others:
             sections[0][1].extend(others)
@@ -160,8 +327,12 @@ class ClusterctlGroup(TyperGroup):
                 listed.add(name)
                 rows.append((name, command.get_short_help_str(limit)))
             if rows:
-                with formatter.section(title):
+                with section(formatter, _(title)):
                     formatter.write_dl(rows)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        self.format_parameters(ctx, formatter)
+        self.format_commands(ctx, formatter)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
@@ -183,6 +354,12 @@ class ClusterctlGroup(TyperGroup):
             register()
         if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
             extra.setdefault("color", False)  # Click's own messages, uncoloured
+        if not _completing(args):
+            try:
+                args = take_language(sys.argv[1:] if args is None else args)
+            except LanguageError as exc:
+                error(str(exc))
+                sys.exit(ExitCode.USAGE)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         if not (sys.argv[1:] if args is None else args) and not _completing(args):
@@ -194,7 +371,7 @@ class ClusterctlGroup(TyperGroup):
             error(describe(exc))
             sys.exit(getattr(exc, "exit_code", ExitCode.USAGE))
         except typer.Abort:
-            error("aborted")
+            error(_("aborted"))
             sys.exit(ExitCode.NO_RESULT)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
@@ -223,7 +400,7 @@ def install(app: typer.Typer) -> None:
 
 def short_help() -> None:
     """`clusterctl` alone: what it does, the commands to start with."""
-    sys.stdout.write(SHORT_HELP)
+    sys.stdout.write(_(SHORT_HELP))
 
 
 # ---------------------------------------------------------------- errors
@@ -232,22 +409,28 @@ def describe(exc: Any) -> str:
     kind = type(exc).__name__
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "clusterctl"
-    see = f"; see '{where} --help'"
+    see = _("; see '{command} --help'").format(command=where)
     if getattr(exc, "plain", False):
         return str(exc.message)
     if kind == "NoSuchOption":
         name = exc.option_name
         known = _option_names(ctx)
         hint = _closest(name, known)
-        return f"no such option '{name}'" + (hint or see)
+        return _("no such option '{option}'").format(option=name) + (hint or see)
     message = str(getattr(exc, "message", exc)).strip()
     if kind == "MissingParameter":
         param = exc.param
         if param is not None and param.param_type_name == "argument":
-            what = str(getattr(param, "help", "") or "").rstrip(".")
-            what = f": {what[:1].lower()}{what[1:]}" if what else ""
-            return f"missing {_argument_name(param)}{what}{see}"
-        return f"missing {_param_hint(exc)}{see}"
+            what = param_help(param).rstrip(".")
+            name = _argument_name(param)
+            if what:
+                text = _("missing {argument}: {what}").format(
+                    argument=name, what=what[:1].lower() + what[1:]
+                )
+            else:
+                text = _("missing {argument}").format(argument=name)
+            return text + see
+        return _("missing {option}").format(option=_param_hint(exc)) + see
     if kind == "BadOptionUsage":
         return _option_usage(exc) + see
     if kind == "BadArgumentUsage" or "unexpected extra argument" in message:
@@ -265,7 +448,7 @@ def _param_hint(exc: Any) -> str:
         hint = getattr(exc, "param_hint", None)
         if isinstance(hint, list | tuple):
             return "/".join(str(h) for h in hint)
-        return str(hint or "value")
+        return str(hint or _("value"))
     if param.param_type_name == "argument":
         return _argument_name(param)
     return str(max(param.opts, key=len))
@@ -279,15 +462,23 @@ def _bad_value(exc: Any) -> str:
     choices = _choices_of(param)
     if choices and value is not None:
         hint = _closest(value, choices)
-        return f"'{value}' is not one of {', '.join(choices)}" + hint
+        return (
+            _("'{value}' is not one of {choices}").format(
+                value=value, choices=", ".join(choices)
+            )
+            + hint
+        )
     cause = exc.__cause__
     if cause is not None and hasattr(cause, "errors"):
         from clusterctl.problems import plain_message, shorten
 
         errors = cause.errors(include_url=False)
         if errors:
-            got = f" (got {shorten(errors[0].get('input'))})" if value else ""
-            return plain_message(errors[0]) + got
+            if not value:
+                return plain_message(errors[0])
+            return _("{message} (got {value})").format(
+                message=plain_message(errors[0]), value=shorten(errors[0].get("input"))
+            )
     message = str(exc.message).strip()
     return message[:1].lower() + message[1:]
 
@@ -313,9 +504,13 @@ def _option_usage(exc: Any) -> str:
     message = str(exc.message)
     if "requires an argument" in message or "requires" in message:
         metavar = _metavar_of(getattr(exc, "ctx", None), name)
-        return f"{name} needs a value" + (f" ({metavar})" if metavar else "")
+        if metavar:
+            return _("{option} needs a value ({choices})").format(
+                option=name, choices=metavar
+            )
+        return _("{option} needs a value").format(option=name)
     if "does not take a value" in message:
-        return f"{name} takes no value"
+        return _("{option} takes no value").format(option=name)
     return message[:1].lower() + message[1:].rstrip(".")
 
 
@@ -335,7 +530,8 @@ def _extra_arguments(exc: Any, ctx: Any) -> str:
     first = words[0] if words else ""
     hint = filter_hint(first) if command in ("list", "map") else ""
     shown = " ".join(f"'{w}'" for w in words)
-    return f"{command} takes no argument {shown}" + hint
+    text = _("{command} takes no argument {words}").format(command=command, words=shown)
+    return text + hint
 
 
 def shell_word(text: str) -> str:
@@ -349,7 +545,8 @@ def shell_word(text: str) -> str:
 
 
 def word_kind(word: str) -> str | None:
-    """ "sector" or "region" when `word` names one, else None."""
+    """ "sector" or "region" (a key, not a word to show) when `word` names
+    one, else None."""
     for kind, looks_like in (("sector", _is_sector), ("region", _is_region)):
         if word and looks_like(word):
             return kind
@@ -362,7 +559,11 @@ def filter_hint(word: str) -> str:
     kind = word_kind(word)
     if kind is None:
         return ""
-    return f" (to filter by {kind}, use --{kind} {shell_word(word)})"
+    if kind == "sector":
+        text = _(" (to filter by sector, use --sector {word})")
+    else:
+        text = _(" (to filter by region, use --region {word})")
+    return text.format(word=shell_word(word))
 
 
 def not_a_cluster_hint(word: str) -> str | None:
@@ -371,10 +572,12 @@ def not_a_cluster_hint(word: str) -> str | None:
     kind = word_kind(word)
     if kind is None:
         return None
-    return (
-        f"'{word}' is a {kind}, not a cluster: try "
-        f"'clusterctl list --{kind} {shell_word(word)}'"
-    )
+    if kind == "sector":
+        text = _("'{word}' is a sector, not a cluster: try '{command}'")
+    else:
+        text = _("'{word}' is a region, not a cluster: try '{command}'")
+    command = f"clusterctl list --{kind} {shell_word(word)}"
+    return text.format(word=word, command=command)
 
 
 def _is_sector(word: str) -> bool:
@@ -404,10 +607,15 @@ def no_such_command(name: str, commands: Sequence[str]) -> str:
     if not hint and os.path.isfile(name):
         quoted = shell_word(name)
         if name.lower().endswith((".csv", ".csv.gz", ".ndjson", ".jsonl", ".gz")):
-            hint = f" (to match its companies: clusterctl match --batch {quoted})"
+            hint = _(" (to match its companies: {command})").format(
+                command=f"clusterctl match --batch {quoted}"
+            )
         else:
-            hint = f" (to match this company: clusterctl match {quoted})"
-    return f"no such command '{name}'" + (hint or "; see 'clusterctl --help'")
+            hint = _(" (to match this company: {command})").format(
+                command=f"clusterctl match {quoted}"
+            )
+    see = _("; see '{command} --help'").format(command="clusterctl")
+    return _("no such command '{name}'").format(name=name) + (hint or see)
 
 
 def _option_names(ctx: Any) -> list[str]:
