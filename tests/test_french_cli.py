@@ -84,7 +84,8 @@ def test_lang_without_a_value():
     assert result.stderr == "clusterctl: error: --lang needs a value (fr, en)\n"
 
 
-def test_take_language_leaves_the_other_words():
+def test_take_language_leaves_the_other_words(monkeypatch):
+    monkeypatch.setenv(i18n.ENV_LANG, "en")  # `--lang` sets it for workers
     assert take_language(["list", "--lang", "fr", "-n", "3"]) == ["list", "-n", "3"]
     assert i18n.language() == "fr"
     assert take_language(["--lang=en", "show", "x"]) == ["show", "x"]
@@ -354,3 +355,29 @@ def test_english_loads_no_catalog(monkeypatch):
     monkeypatch.setattr(i18n, "_load", lambda code: pytest.fail("catalog loaded"))
     i18n.set_language("en")
     assert i18n._("Options") == "Options"
+
+
+def test_french_related_table_names_relations_and_states(runner):
+    result = invoke(runner, "related", "aerospace-valley", "-f", "table")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "limitrophe" in out
+    assert "bordering" not in out
+    assert "secteurs communs" in out.splitlines()[0]
+
+
+def test_lang_completes_before_and_after_the_command(runner):
+    from test_completion import candidates
+
+    assert candidates(runner, "--lang ") == ["en", "fr"]
+    assert candidates(runner, "list --lang f") == ["fr"]
+    assert candidates(runner, "show --la") == ["--lang"]
+
+
+def test_french_catalog_is_kept_in_the_start_up_cache(tmp_path):
+    english = run("list", "--help", CLUSTERCTL_CACHE_DIR=str(tmp_path / "en"))
+    assert english.returncode == 0
+    assert not list((tmp_path / "en").glob("catalog-*"))  # English needs none
+    french = run("list", "--help", "--lang", "fr", CLUSTERCTL_CACHE_DIR=str(tmp_path))
+    assert french.returncode == 0
+    assert [p.name[:11] for p in tmp_path.glob("catalog-*")] == ["catalog-fr-"]

@@ -7,10 +7,11 @@ compiled in memory with the standard library's `gettext.GNUTranslations` (and
 kept in the start-up cache), so no build step is needed. Machine-readable keys,
 ids and codes are never translated.
 
-The language is chosen, first match wins, by `--lang` on the command line (read
-from `sys.argv` so that help texts, which are built when the commands are
-defined, are translated too), `$CLUSTERCTL_LANG`, then the usual locale
-variables `LC_ALL`, `LC_MESSAGES` and `LANG`; anything else is English.
+The language is chosen, first match wins, by `--lang` on the command line (the
+command line takes it out of the arguments before parsing them, see
+`cli/usage.py`; help texts are marked with `N_()` and translated when shown),
+`$CLUSTERCTL_LANG`, then the usual locale variables `LC_ALL`, `LC_MESSAGES` and
+`LANG`; anything else is English.
 Placeholders use `str.format` names (`{file}`), never positions, so that a
 translation may reorder them.
 

@@ -128,9 +128,14 @@ def quick_completions(cli: Any, args: list[str], incomplete: str) -> list[Any] |
     so far and import pydantic on each Tab. None when Click must decide."""
     from typer._click.shell_completion import CompletionItem
 
-    from .complete import COMPLETERS
+    from .complete import COMPLETERS, matching
+    from .usage import LANG_OPTION
 
     words = list(args)
+    if words and words[-1] == LANG_OPTION:  # taken before or after the command
+        from clusterctl.i18n import LANGUAGES
+
+        return [CompletionItem(v) for v in matching(LANGUAGES, incomplete)]
     commands = getattr(cli, "commands", {})
     name = next((w for w in words if w in commands), None)
     if name is None:
@@ -153,6 +158,7 @@ def quick_completions(cli: Any, args: list[str], incomplete: str) -> list[Any] |
             if opt.startswith("--") or not incomplete[1:]
         ]
         names.append(("--help", _("Show the command's help.")))
+        names.append((LANG_OPTION, _("Language of messages, tables and help.")))
         return [CompletionItem(o, help=h) for o, h in names if o.startswith(incomplete)]
     after = words[words.index(name) + 1 :]
     param = _value_of(command, after)

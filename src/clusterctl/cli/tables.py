@@ -115,6 +115,18 @@ def sector_words(ids: Any) -> list[str]:
     return [taxonomy.label(v) for v in values]
 
 
+def relation_words(value: str | None) -> str:
+    """`same`, `bordering` or `other` (a region relation) in words."""
+    from clusterctl.i18n import pgettext
+
+    words = {
+        "same": pgettext("region relation", "same"),
+        "bordering": pgettext("region relation", "bordering"),
+        "other": pgettext("region relation", "other"),
+    }
+    return words.get(value or "", value or "")
+
+
 def _km(row: Row) -> Cell:
     value = row.get("distance_km")
     return Line("" if value is None else f"{value:.0f}")
@@ -185,7 +197,7 @@ def related_layouts() -> list[Layout]:
         return Line(format_decimal(r.get("score", 0), None))
 
     def relation(r: Row) -> Cell:
-        return Line(r.get("region_relation") or "")
+        return Line(relation_words(r.get("region_relation")))
 
     sectors = Column("shared_sectors", comfort=LIST_COMFORT)
     keywords = Column("shared_keywords", comfort=LIST_COMFORT)
