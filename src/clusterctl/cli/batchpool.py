@@ -2,22 +2,33 @@
 
 `batchblock.process` turns one block of register events into a `Result`
 (output text, messages, counts). `run_events` does it block by block in this
-process, for any input; `run_parallel` splits a plain CSV file into blocks of lines that
-worker processes parse and process, so that reading, matching and formatting
-all run on several cores while this process only writes results in order.
+process, for any input; `run_parallel` has worker processes do it for a plain
+CSV file, while this process only reads and writes.
+
+Parallel gives the same output as serial by construction: this process cuts the
+file into records with the very splitter the serial path uses
+(`registers.record_blocks`), so blocks always end between two records, and a
+worker turns each block into events with the same `registers.parse_block`.
+Workers parse cells, match and format, which is where the time goes; cutting
+records costs this process a test of each line for a quote.
+
 The first block runs here before the workers are forked: they inherit the
-caches it filled.
+caches it filled. Workers ignore Ctrl-C (this process handles it), die with
+this process (Linux), and the pool is terminated whatever ends the run.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import IO, Any
 
 from .batchblock import Result, process
 
-BLOCK_BYTES = 256 * 1024  # about 3,500 SIRENE rows per block of lines
+#: Characters of records per block sent to a worker (about 3,500 SIRENE rows),
+#: and in the first block, run here to warm the caches the workers inherit.
+BLOCK_BYTES = 256 * 1024
 FIRST_BLOCK_BYTES = 32 * 1024
 MAX_PENDING = 3  # blocks in flight per worker
 
@@ -42,23 +53,26 @@ def run_events(
 def run_parallel(
     bm: Any, writer: Any, stream: IO[str], spec: Any, top: int, label: str, jobs: int
 ) -> Iterator[Result]:
-    """Blocks of CSV lines parsed and processed by `jobs` worker processes;
-    results come back in input order."""
+    """Blocks of CSV records (read after the header) processed by `jobs` worker
+    processes; results come back in input order."""
     import multiprocessing
 
-    from clusterctl.registers import parse_csv_lines
+    from clusterctl.registers import parse_block, record_blocks
 
-    # A small first block runs here: its values warm the caches the workers
-    # inherit, without keeping them waiting long.
-    first = next(_line_blocks(stream, FIRST_BLOCK_BYTES), None)
+    blocks = record_blocks(
+        stream,
+        spec.sep,
+        spec.width,
+        size=BLOCK_BYTES,
+        first_size=FIRST_BLOCK_BYTES,
+    )
+    first = next(blocks, None)
     if first is None:
         return
-    start, lines = first
-    yield process(
-        bm, writer, parse_csv_lines(spec, enumerate(lines, start)), top, label
+    yield process(bm, writer, parse_block(spec, first), top, label)
+    _STATE.update(
+        bm=bm, writer=writer, spec=spec, top=top, label=label, parent=os.getpid()
     )
-    blocks = _line_blocks(stream, start=start + len(lines))
-    _STATE.update(bm=bm, writer=writer, spec=spec, top=top, label=label)
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init)
     try:
         pending: list[Any] = []
@@ -70,42 +84,46 @@ def run_parallel(
             yield pending.pop(0).get()
     finally:
         pool.terminate()
-
-
-def _line_blocks(
-    stream: IO[str], size: int = BLOCK_BYTES, start: int = 2
-) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, lines) of about BLOCK_BYTES, never ending inside a
-    quoted field that spans lines (up to 50 more lines are taken to close it)."""
-    number = start
-    while True:
-        lines = stream.readlines(size)
-        if not lines:
-            return
-        if sum(line.count('"') for line in lines) & 1:
-            for _ in range(50):
-                more = stream.readline()
-                if not more:
-                    break
-                lines.append(more)
-                if more.count('"') & 1:
-                    break
-        yield number, lines
-        number += len(lines)
+        pool.join()
 
 
 def _init() -> None:
+    """In each worker: die with the parent, leave Ctrl-C to it, write to memory."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    _die_with_parent()
     _STATE["writer"].out = io.StringIO()
 
 
-def _work(block: tuple[int, list[str]]) -> Result:
-    from clusterctl.registers import parse_csv_lines
+def _die_with_parent() -> None:
+    """Ask Linux to send SIGTERM to this worker when its parent dies, so that no
+    worker outlives a killed run and holds its output pipe open. Elsewhere (or
+    if prctl is unavailable) the pool's own clean-up is all there is."""
+    import sys
 
-    start, lines = block
-    events = parse_csv_lines(_STATE["spec"], enumerate(lines, start))
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != _STATE.get("parent"):  # the parent died before prctl
+        os._exit(1)
+
+
+def _work(block: Any) -> Result:
+    from clusterctl.registers import parse_block
+
+    events = parse_block(_STATE["spec"], block)
     return process(
         _STATE["bm"], _STATE["writer"], events, _STATE["top"], _STATE["label"]
     )

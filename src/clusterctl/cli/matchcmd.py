@@ -203,9 +203,10 @@ def match(
         typer.Option(
             "--input-format",
             metavar="FORMAT",
-            callback=one_of("csv", "ndjson", "jsonl", "yaml"),
+            callback=one_of("csv", "ndjson", "jsonl", "json", "yaml"),
             help=N_(
-                "Batch input format: csv, ndjson or yaml (default: from the extension)."
+                "Batch input format: csv, ndjson, json (an array of profiles, or "
+                "NDJSON) or yaml (default: from the extension)."
             ),
         ),
     ] = None,

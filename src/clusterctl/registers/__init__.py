@@ -1,0 +1,96 @@
+"""Reading company registers for batch matching: CSV (our columns or INSEE
+SIRENE's), NDJSON, JSON arrays and YAML, streamed record by record.
+
+Each record comes out as an event: a `Row` (its line number, its values, its
+text), a `Reject` (a record that cannot be read, with a stable `code` and a
+reason in words: wrong number of columns, a quote that never closes,
+undecodable bytes, nothing to identify the company...) or a `Skip`. A row with
+a bad value is not rejected: the bad value is dropped with a warning when the
+row is resolved.
+
+CSV is cut into records by one splitter (`records`) that follows the `csv`
+module's own quote rules, and those records become events through one function
+(`csvread.parse_block`): the serial and the parallel paths share both, so they
+read the same rows.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+
+from clusterctl.errors import DataFileError
+from clusterctl.i18n import _
+
+from .csvread import CsvSpec, parse_block, read_csv, read_csv_header
+from .events import Event, Layout, Reject, Row, Skip
+from .jsonread import MAX_ELEMENT, read_json, read_ndjson
+from .records import MAX_RECORD, RecordBlock, record_blocks
+from .sirene import PROFILE_COLUMNS, SIRENE_COLUMNS
+from .source import (
+    INPUT_FORMATS,
+    detect_format,
+    has_bad_bytes,
+    open_binary,
+    text_stream,
+)
+from .yamlread import read_yaml
+
+__all__ = [
+    "INPUT_FORMATS",
+    "MAX_ELEMENT",
+    "MAX_RECORD",
+    "PROFILE_COLUMNS",
+    "SIRENE_COLUMNS",
+    "CsvSpec",
+    "Event",
+    "Layout",
+    "RecordBlock",
+    "Reject",
+    "Row",
+    "Skip",
+    "detect_format",
+    "has_bad_bytes",
+    "open_binary",
+    "parse_block",
+    "read_csv_header",
+    "read_register",
+    "record_blocks",
+    "text_stream",
+]
+
+
+def read_register(
+    source: str,
+    *,
+    input_format: str | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+) -> Iterator[Event]:
+    """Every event of the register `source` ('-' for stdin), in order."""
+    fmt = detect_format(source, input_format)
+    label = "<stdin>" if source == "-" else source
+    binary = open_binary(source)
+    try:
+        text = text_stream(binary, encoding)
+        if fmt == "csv":
+            yield from read_csv(text, delimiter, label)
+        elif fmt == "ndjson":
+            yield from read_ndjson(text)
+        elif fmt == "json":
+            yield from read_json(text, label)
+        else:
+            yield from read_yaml(text, label)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataFileError(
+            _("{file}: cannot read: {error}").format(file=label, error=exc)
+        ) from None
+    except UnicodeError as exc:
+        raise DataFileError(
+            _("{file}: cannot decode as {encoding}: {error}").format(
+                file=label, encoding=encoding, error=exc
+            )
+        ) from None
+    finally:
+        if source != "-":
+            binary.close()
