@@ -144,8 +144,8 @@ def parse_block(spec: CsvSpec, block: RecordBlock) -> Iterator[Event]:
             yield Reject(line, _("a row the csv module cannot read"), text, UNREADABLE)
             continue
         if len(cells) != width:
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue  # a blank line
+            if len(cells) < 2 and text.isspace():
+                continue  # a blank line, or one of spaces
             if has_bad_bytes(text):
                 yield Reject(line, _bad_bytes(), text, BAD_BYTES)
             else:
