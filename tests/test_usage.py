@@ -117,7 +117,7 @@ USAGE_ERRORS = [
     ),
     (
         ["match", "--batch", "x.csv", "--input-format", "ndjsn"],
-        "--input-format: 'ndjsn' is not one of csv, ndjson, jsonl, yaml "
+        "--input-format: 'ndjsn' is not one of csv, ndjson, jsonl, json, yaml "
         "(did you mean 'ndjson'?)",
     ),
     (

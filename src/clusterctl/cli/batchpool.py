@@ -22,9 +22,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .batchblock import Result, process
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+    from clusterctl.registers import CsvSpec, RecordBlock
 
 #: Characters of records per block sent to a worker (about 3,500 SIRENE rows),
 #: and in the first block, run here to warm the caches the workers inherit.
@@ -51,7 +56,13 @@ def run_events(
 
 
 def run_parallel(
-    bm: Any, writer: Any, stream: IO[str], spec: Any, top: int, label: str, jobs: int
+    bm: Any,
+    writer: Any,
+    stream: IO[str],
+    spec: CsvSpec,
+    top: int,
+    label: str,
+    jobs: int,
 ) -> Iterator[Result]:
     """Blocks of CSV records (read after the header) processed by `jobs` worker
     processes; results come back in input order."""
@@ -75,7 +86,7 @@ def run_parallel(
     )
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init)
     try:
-        pending: list[Any] = []
+        pending: list[AsyncResult[Result]] = []
         for block in blocks:
             pending.append(pool.apply_async(_work, (block,)))
             while pending and (pending[0].ready() or len(pending) > MAX_PENDING * jobs):
@@ -120,7 +131,7 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _work(block: Any) -> Result:
+def _work(block: RecordBlock) -> Result:
     from clusterctl.registers import parse_block
 
     events = parse_block(_STATE["spec"], block)
