@@ -70,7 +70,7 @@ def well_formed(sep: str) -> Callable[[str], re.Match[str] | None]:
     (not starting with a quote) or quoted and closed right before the
     delimiter or the line end. Possessive quantifiers keep it linear."""
     s = re.escape(sep)
-    cell = f'(?:"(?:[^"]|"")*+"|[^"{s}\\r\\n][^{s}\\r\\n]*+)?+'
+    cell = f'(?:"[^"]*+(?:""[^"]*+)*+"|[^"{s}\\r\\n][^{s}\\r\\n]*+)?+'
     return re.compile(f"{cell}(?:{s}{cell})*+(?:\\r\\n|\\n|\\r)?").fullmatch
 
 
