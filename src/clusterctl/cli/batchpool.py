@@ -98,6 +98,11 @@ def _init() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's handlers turn SIGTERM and SIGHUP into an exit with a
+    # message; a worker is stopped by them quietly.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _STATE["writer"].out = io.StringIO()
 
 
