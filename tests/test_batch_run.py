@@ -179,3 +179,63 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def _screen(raw: str) -> list[str]:
+    """What a terminal shows after `raw`: carriage returns overwrite the line."""
+    lines = []
+    for segment in raw.replace("\r\n", "\n").split("\n"):
+        buffer: list[str] = []
+        cursor = 0
+        for char in segment:
+            if char == "\r":
+                cursor = 0
+                continue
+            if cursor < len(buffer):
+                buffer[cursor] = char
+            else:
+                buffer.append(char)
+            cursor += 1
+        lines.append("".join(buffer).rstrip())
+    return lines
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_on_a_terminal_keeps_warnings_whole_and_is_cleared(tmp_path):
+    import pty
+
+    rows = [f"Firm {i},99.99Q,69007" for i in range(3)]
+    rows += [f"Firm {i},21.20Z,{69001 + i % 9}" for i in range(20_000)]
+    path = register(tmp_path, rows)
+    out = tmp_path / "out.csv"
+    master, slave = pty.openpty()
+    exe = Path(sys.executable).with_name("clusterctl")
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    with out.open("w") as stdout:
+        proc = subprocess.Popen(
+            [str(exe), "match", "--batch", str(path), "-f", "csv", "--jobs", "1"],
+            stdout=stdout,
+            stderr=slave,
+            env=env,
+        )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    raw = b"".join(chunks).decode()
+    assert "rows/s" in raw  # the progress line was drawn
+    screen = [line for line in _screen(raw) if line]
+    assert not any("rows/s" in line for line in screen)  # and cleared
+    warnings = [line for line in screen if "warning:" in line]
+    assert len(warnings) == 3
+    assert all(line.startswith(f"{path}:") for line in warnings)
+    assert "20,003 rows read" in screen[-1]
+    assert out.read_text().count("\n") > 20_000
