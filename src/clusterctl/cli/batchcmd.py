@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 import typer
 
@@ -28,6 +28,8 @@ from clusterctl.i18n import _, format_number
 from .common import note
 
 if TYPE_CHECKING:
+    from clusterctl.matching import Matcher
+
     from .batchblock import Message, Result
 
 #: Messages printed of each kind (a warning code, or a reason of rejection)
@@ -52,7 +54,7 @@ class Stats:
 
 
 def run_batch(
-    matcher: Any,
+    matcher: Matcher,
     source: str,
     *,
     top: int,
