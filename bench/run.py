@@ -1,6 +1,7 @@
 """Benchmark clusterctl: start-up time, batch-matching throughput, peak memory.
 
     .venv/bin/python bench/run.py [--quick] [--rows 100000] [--million]
+                                  [--unique-naf]
 
 Every figure is a ratio against a baseline measured in the same run on the same
 machine (a do-nothing Typer app, a read-and-write-only pass over the register,
@@ -595,6 +596,53 @@ def memory_figure(
     )
 
 
+UNIQUE_NAF_TARGET = 1.3
+
+
+def unique_naf(source: Path) -> Path:
+    """The SIRENE register `source` with a different NAF-like value on every
+    row (`00.00001`, `00.00002`...): each is unknown, so every per-value cache
+    of the batch sees a new key on every row. Generated once, beside it."""
+    path = source.with_name(source.stem + "-unique-naf.csv")
+    if path.exists():
+        return path
+    say(f"generating {path.relative_to(ROOT)}")
+    tmp = path.with_suffix(".part")
+    with (
+        source.open(encoding="utf-8", newline="") as src,
+        tmp.open("w", encoding="utf-8", newline="") as out,
+    ):
+        header = src.readline()
+        column = header.lower().split(",").index("activiteprincipaleunitelegale")
+        out.write(header)
+        for n, line in enumerate(src, 1):
+            cells = line.split(",")
+            code = f"{n:07d}"
+            cells[column] = f"{code[:2]}.{code[2:]}"
+            out.write(",".join(cells))
+    tmp.rename(path)
+    return path
+
+
+def unique_naf_figure(registers: Registers, timeout: float) -> Figure:
+    """Peak memory at 1,000,000 rows / 100,000 rows, every NAF value new: the
+    caches must be bounded whatever the input."""
+    variant = VARIANTS[0]  # SIRENE csv
+    runs = {}
+    for rows in (100_000, MILLION):
+        register = unique_naf(registers.get("sirene", rows))
+        say(f"batch {rows:,} rows with unique NAF values: {variant.label}")
+        runs[rows] = [run(batch_argv(variant, register), timeout)]
+    return memory_figure(
+        f"memory.unique_naf.{MILLION}.sirene_csv",
+        f"peak RSS unique NAF {short(MILLION)} / {short(100_000)}",
+        runs[MILLION],
+        runs[100_000],
+        (MILLION, 100_000),
+        ("<=", UNIQUE_NAF_TARGET),
+    )
+
+
 # ------------------------------------------------------------------ report
 def machine() -> dict[str, Any]:
     cpu = ""
@@ -682,6 +730,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rows", type=int, help="rows of the batch registers")
     p.add_argument(
         "--million", action="store_true", help="also batch 1,000,000 rows (one run)"
+    )
+    p.add_argument(
+        "--unique-naf",
+        action="store_true",
+        help="also the memory of 1,000,000 vs 100,000 rows whose NAF values are "
+        "all different (one run each)",
     )
     p.add_argument("--rounds", type=int, help="start-up rounds (each command once)")
     p.add_argument("--reps", type=int, help="at most this many batch repetitions")
@@ -775,6 +829,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ("<=", MEMORY_TARGET),
             )
         )
+
+    if args.unique_naf:
+        figures.append(unique_naf_figure(registers, args.million_timeout))
 
     m = info["machine"]
     mode = "quick" if args.quick else "default"

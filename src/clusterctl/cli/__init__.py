@@ -33,11 +33,14 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C, one line and
-    exit 2 when the output cannot be written."""
+    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C (143 on
+    SIGTERM, 129 on SIGHUP), one line and exit 2 when the output cannot be
+    written."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, interrupted)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupted)
     guard_streams()
     code: int | str | None = ExitCode.OK
     try:

@@ -1,26 +1,40 @@
 """`clusterctl match --batch`: stream a register through the batch matcher.
 
-Matches go to stdout as they are computed; warnings and rejected rows go to
-stderr with their line numbers, and a one-line summary ends the run. Exit
-status 2 when any row was rejected, else 0.
+Matches go to stdout as they are computed. Warnings and rejected rows go to
+stderr with their line numbers, the first few of each kind (a register of a
+million rows must not print a million lines), then one line per kind with
+its count, and a summary with the counts by kind ends the run. Rejected rows
+are written to `--rejects` as they were read; the file takes its place only
+when the run ends, so a failed run never empties an existing one. Exit status
+2 when any row was rejected, else 0.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
 
 import typer
 
 from clusterctl.errors import ExitCode, UsageError
-from clusterctl.formats import OutputFormat, resolve_format
+from clusterctl.formats import OutputFormat, printable, resolve_format
+from clusterctl.i18n import _, format_number
+
+from .common import note
 
 if TYPE_CHECKING:
-    from .batchblock import Result
-    from .batchwrite import Output
+    from clusterctl.matching import Matcher
+
+    from .batchblock import Message, Result
+
+#: Messages printed of each kind (a warning code, or a reason of rejection)
+#: before the rest are only counted.
+SHOWN_PER_KIND = 5
 
 
 @dataclass
@@ -31,19 +45,16 @@ class Stats:
     skipped: int = 0
     warned: int = 0
 
-    def add(self, result: Any, reject_out: IO[str] | None) -> None:
+    def add(self, result: Result) -> None:
         self.read += result.read
         self.matched += result.matched
         self.rejected += len(result.rejected)
         self.skipped += result.skipped
         self.warned += result.warned
-        if reject_out:
-            for raw in result.rejected:  # as read, line endings included
-                reject_out.write(raw if raw.endswith("\n") else raw + "\n")
 
 
 def run_batch(
-    matcher: Any,
+    matcher: Matcher,
     source: str,
     *,
     top: int,
@@ -56,6 +67,7 @@ def run_batch(
     fmt: OutputFormat,
     header: bool,
     jobs: int = 0,
+    all_messages: bool = False,
 ) -> None:
     """Stream the register through the matcher block by block, in this process
     or, for a large plain CSV file, in worker processes (see `batchpool`);
@@ -71,6 +83,7 @@ def run_batch(
 
     from .batchpool import run_events, run_parallel
     from .batchwrite import Output, Writer
+    from .progress import RowProgress
 
     label = "<stdin>" if source == "-" else source
     stats = Stats()
@@ -79,9 +92,11 @@ def run_batch(
     bm = BatchMatcher(matcher)
     writer = Writer(bm, fmt, sys.stdout, explain, header, min_score)
     output = Output(writer, fmt)
-    reject_out = _open_rejects(rejects)
-    progress = _Progress() if sys.stderr.isatty() else None
+    reject_out = RejectsFile(rejects, source) if rejects else None
+    progress = RowProgress(total=_size(source))
+    log = MessageLog(label, progress.stderr, None if all_messages else SHOWN_PER_KIND)
     binary = None
+    finished = False
     # The batch creates no reference cycles: the cyclic collector would only
     # rescan the caches again and again (a third of the run time).
     gc.freeze()
@@ -100,39 +115,71 @@ def run_batch(
                 encoding=encoding,
             )
             results = run_events(bm, writer, events, top, label, CHUNK)
-        for result in write_results(results, output, sys.stdout, sys.stderr, label):
-            stats.add(result, reject_out)
-            if progress:
-                progress.tick(stats.read)
+        with progress:
+            for result in results:
+                output.frame(result)
+                if result.text:
+                    sys.stdout.write(result.text)
+                log.write(result.messages)
+                if reject_out is not None:
+                    reject_out.write(result.rejected)
+                stats.add(result)
+                progress.advance(result.read)
         sys.stdout.write(output.end())
+        finished = True
     except UnicodeError as exc:
-        raise UsageError(f"{label}: cannot decode as {encoding}: {exc}") from None
+        raise UsageError(
+            _("{source}: cannot decode as {encoding}: {error}").format(
+                source=label, encoding=encoding, error=exc
+            )
+        ) from None
     finally:
         gc.enable()
         if binary is not None:
             binary.close()
-        if reject_out:
-            reject_out.close()
-        if progress:
-            progress.done()
-    print(
-        f"clusterctl: {label}: {stats.read} rows read, {stats.matched} matched, "
-        f"{stats.rejected} rejected, {stats.skipped} skipped"
-        + (f", {stats.warned} with warnings" if stats.warned else ""),
-        file=sys.stderr,
-    )
+        if reject_out is not None:
+            reject_out.close(keep=finished)
+    log.finish()
+    print("clusterctl: " + printable(log.summary(stats)), file=sys.stderr)
     if stats.rejected:
         raise typer.Exit(ExitCode.USAGE)
 
 
-def _jobs(jobs: int, source: str, fmt: OutputFormat, input_format: str) -> int:
-    """Worker processes: `--jobs`, else one per core (up to 4) for a plain CSV
-    file large enough to pay for them. Other inputs (stdin, .gz, NDJSON, YAML)
-    and the table and YAML outputs run in this process."""
-    import os
+def _size(source: str) -> int | None:
+    """The register's size in bytes, for the progress bar (compressed size for
+    a compressed file: the bar follows the compressed bytes read)."""
+    if source == "-":
+        return None
+    try:
+        return os.path.getsize(source)
+    except OSError:
+        return None
 
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the system has
+    one, as in containers limited to a few cores)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _jobs(jobs: int, source: str, fmt: OutputFormat, input_format: str) -> int:
+    """Worker processes: `--jobs` (at most one per usable CPU: more would only
+    compete for them), else one per CPU (up to 4) for a plain CSV file large
+    enough to pay for them. Other inputs (stdin, .gz, NDJSON, YAML) and the
+    table and YAML outputs run in this process."""
     from .batchpool import can_fork
 
+    cpus = usable_cpus()
+    if jobs > cpus:
+        note(
+            _("--jobs {jobs} is more than the {cpus} usable CPUs; using {cpus}").format(
+                jobs=jobs, cpus=cpus
+            )
+        )
+        jobs = cpus
     if (
         input_format != "csv"
         or source == "-"
@@ -147,50 +194,209 @@ def _jobs(jobs: int, source: str, fmt: OutputFormat, input_format: str) -> int:
         size = os.path.getsize(source)
     except OSError:
         return 1
-    return max(1, min(4, os.cpu_count() or 1)) if size >= 4_000_000 else 1
+    return max(1, min(4, cpus)) if size >= 4_000_000 else 1
 
 
-def _open_rejects(path: str | None) -> IO[str] | None:
-    if not path:
-        return None
-    try:
-        # surrogateescape writes undecodable rows back byte for byte
-        return open(path, "w", encoding="utf-8", errors="surrogateescape", newline="")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+class RejectsFile:
+    """`--rejects FILE`: rejected rows as they were read (undecodable bytes
+    written back byte for byte).
 
+    The rows go to a new file beside FILE, which replaces it only when the run
+    ends: a run that fails (a register that cannot be read, an interruption)
+    leaves an existing FILE as it was. FILE may not be the register itself,
+    under any name (a link, a path through another folder): writing it would
+    destroy the input. A FILE that is not a regular file (a FIFO, /dev/null,
+    /dev/stderr) is written directly."""
 
-class _Progress:
-    """A running count on stderr, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.shown = False
-
-    def tick(self, n: int) -> None:
-        self.shown = True
-        sys.stderr.write(f"\r{n:,} rows...")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-
-
-def write_results(
-    results: Iterable[Result], output: Output, out: IO[str], err: IO[str], label: str
-) -> Iterator[Result]:
-    """Write each result's text and messages as it arrives; pass it on."""
-    for result in results:
-        output.frame(result)
-        if result.text:
-            out.write(result.text)
-        if result.messages:
-            err.write(
-                "".join(
-                    f"{label}:{m.line}: "
-                    + ("rejected: " if m.kind == "rejected" else "warning: ")
-                    + f"{m.text}\n"
-                    for m in result.messages
-                )
+    def __init__(self, path: str, source: str) -> None:
+        self.path = path
+        self.temp: str | None = None
+        self.stream: IO[str] | None = None
+        if source != "-" and _same_file(path, source):
+            raise UsageError(
+                _(
+                    "--rejects {path}: this is the register itself; name another file"
+                ).format(path=path)
             )
-        yield result
+        if os.path.isdir(path):
+            raise UsageError(
+                _("--rejects {path}: is a folder; name a file").format(path=path)
+            )
+
+    def _open(self) -> IO[str]:
+        import stat
+        import tempfile
+
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise self._error(exc) from None
+        try:
+            if mode is not None and not stat.S_ISREG(mode):
+                target = self.path
+            else:
+                folder = os.path.dirname(os.path.abspath(self.path))
+                fd, target = tempfile.mkstemp(
+                    prefix="." + os.path.basename(self.path) + ".",
+                    suffix=".part",
+                    dir=folder,
+                )
+                os.close(fd)
+                self.temp = target
+                os.chmod(
+                    target, stat.S_IMODE(mode) if mode is not None else _new_mode()
+                )
+            # surrogateescape writes undecodable rows back byte for byte
+            return open(
+                target, "w", encoding="utf-8", errors="surrogateescape", newline=""
+            )
+        except OSError as exc:
+            self._discard()
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> UsageError:
+        return UsageError(
+            _("--rejects {path}: cannot write: {reason}").format(
+                path=self.path, reason=exc.strerror or exc
+            )
+        )
+
+    def write(self, rows: list[str]) -> None:
+        if self.stream is None:
+            self.stream = self._open()
+        for raw in rows:  # as read, line endings included
+            self.stream.write(raw if raw.endswith(("\n", "\r")) else raw + "\n")
+
+    def close(self, *, keep: bool) -> None:
+        """Put the new file in place (`keep`), or leave the old one as it was."""
+        if keep and self.stream is None:
+            self.stream = self._open()  # a run without rejects: an empty file
+        if self.stream is not None:
+            try:
+                self.stream.close()
+            except OSError as exc:
+                keep = False
+                if self.temp is None:
+                    raise self._error(exc) from None
+        if self.temp is None:
+            return
+        if keep:
+            try:
+                os.replace(self.temp, self.path)
+            except OSError as exc:
+                self._discard()
+                raise self._error(exc) from None
+            self.temp = None
+        else:
+            self._discard()
+
+    def _discard(self) -> None:
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            self.temp = None
+
+
+def _same_file(path: str, source: str) -> bool:
+    try:
+        return os.path.samefile(path, source)
+    except OSError:  # one of them does not exist: not the same file
+        return False
+
+
+def _new_mode() -> int:
+    """The mode a new file gets here (0666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@dataclass
+class MessageLog:
+    """Warnings and rejections on stderr, grouped by kind: the first `shown`
+    of each kind as they come, with their line numbers, then at the end one
+    line per kind with the count of the others. `shown=None` prints all."""
+
+    label: str
+    err: IO[str]
+    shown: int | None = SHOWN_PER_KIND
+    warnings: dict[str, int] = field(default_factory=dict)
+    rejects: dict[str, int] = field(default_factory=dict)
+
+    def write(self, messages: Iterable[Message]) -> None:
+        lines = []
+        for m in messages:
+            rejected = m.kind == "rejected"
+            kind = (getattr(m, "code", "") or m.kind) if rejected else m.kind
+            counts = self.rejects if rejected else self.warnings
+            n = counts[kind] = counts.get(kind, 0) + 1
+            if self.shown is None or n <= self.shown:
+                where = f"{self.label}:{m.line}"
+                text = (
+                    _("{where}: rejected: {message}")
+                    if rejected
+                    else _("{where}: warning: {message}")
+                )
+                lines.append(printable(text.format(where=where, message=m.text)) + "\n")
+        if lines:
+            self.err.write("".join(lines))
+
+    def finish(self) -> None:
+        """One line per kind of which some messages were not printed."""
+        if self.shown is None:
+            return
+        for counts, text in (
+            (self.warnings, _("{source}: {count} more warnings '{kind}' not shown")),
+            (
+                self.rejects,
+                _("{source}: {count} more rows rejected '{kind}' not shown"),
+            ),
+        ):
+            for kind, n in counts.items():
+                if n > self.shown:
+                    line = text.format(
+                        source=self.label,
+                        count=format_number(n - self.shown),
+                        kind=kind,
+                    )
+                    self.err.write("clusterctl: " + printable(line) + "\n")
+        if any(
+            n > self.shown for n in (*self.warnings.values(), *self.rejects.values())
+        ):
+            self.err.write(
+                "clusterctl: "
+                + _(
+                    "(--all-messages prints every one; "
+                    "--rejects FILE keeps the rejected rows)"
+                )
+                + "\n"
+            )
+
+    def summary(self, stats: Stats) -> str:
+        """The last line: counts of rows, and of messages by kind."""
+        text = _(
+            "{source}: {read} rows read, {matched} matched, {rejected} rejected, "
+            "{skipped} skipped"
+        ).format(
+            source=self.label,
+            read=format_number(stats.read),
+            matched=format_number(stats.matched),
+            rejected=format_number(stats.rejected),
+            skipped=format_number(stats.skipped),
+        )
+        if stats.warned:
+            text += _(", {count} with warnings").format(
+                count=format_number(stats.warned)
+            )
+        for counts, head in (
+            (self.warnings, _("warnings")),
+            (self.rejects, _("rejected")),
+        ):
+            if counts:
+                kinds = ", ".join(
+                    f"{kind} {format_number(n)}" for kind, n in sorted(counts.items())
+                )
+                text += f"; {head}: {kinds}"
+        return text

@@ -103,9 +103,11 @@ def _init() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    # The parent's handlers turn SIGTERM and SIGHUP into an exit with a
+    # message; a worker is stopped by them quietly.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _die_with_parent()
     _STATE["writer"].out = io.StringIO()
 

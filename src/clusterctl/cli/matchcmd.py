@@ -248,6 +248,16 @@ def match(
             ),
         ),
     ] = 0,
+    all_messages: Annotated[
+        bool,
+        typer.Option(
+            "--all-messages",
+            help=N_(
+                "Batch: print every warning and rejected row (by default the "
+                "first 5 of each kind, then a count)."
+            ),
+        ),
+    ] = False,
     map_to: Annotated[
         str | None,
         typer.Option(
@@ -296,11 +306,15 @@ def match(
             fmt=fmt,
             header=not no_header,
             jobs=jobs,
+            all_messages=all_messages,
         )
         return
-    if input_format or delimiter or rejects:
+    if input_format or delimiter or rejects or all_messages:
         raise UsageError(
-            _("--input-format, --delimiter and --rejects apply to --batch")
+            _(
+                "--input-format, --delimiter, --rejects and --all-messages "
+                "apply to --batch"
+            )
         )
     _match_one(
         matcher,

@@ -15,8 +15,11 @@ from clusterctl.i18n import _
 
 
 def interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C, and SIGTERM or SIGHUP (a closed terminal, `kill`, a supervisor)
+    the same way: the run stops where it is, its `finally` blocks close files
+    and stop worker processes, and the exit status is 128 + the signal."""
     print("", file=sys.stderr)
-    raise SystemExit(ExitCode.INTERRUPTED)
+    raise SystemExit(128 + signum if signum else ExitCode.INTERRUPTED)
 
 
 class _ClosedStream(io.TextIOBase):
