@@ -153,7 +153,7 @@ class Reject:
     line: int
     reason: str
     raw: str = ""
-    code: str = COLUMNS
+    code: str = "rejected"  # the reader always gives one of the codes above
 
 
 @dataclass(slots=True)
