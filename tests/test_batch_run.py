@@ -232,6 +232,7 @@ def test_progress_on_a_terminal_keeps_warnings_whole_and_is_cleared(tmp_path):
     assert proc.wait(timeout=60) == 0
     raw = b"".join(chunks).decode()
     assert "rows/s" in raw  # the progress line was drawn
+    assert re.search(r"rows/s, \d+%", raw)  # with the share of the file read
     screen = [line for line in _screen(raw) if line]
     assert not any("rows/s" in line for line in screen)  # and cleared
     warnings = [line for line in screen if "warning:" in line]

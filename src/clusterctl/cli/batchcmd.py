@@ -15,7 +15,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
@@ -74,6 +74,7 @@ def run_batch(
     results are written in input order."""
     from clusterctl.batch import CHUNK, BatchMatcher
     from clusterctl.registers import (
+        bytes_read,
         detect_format,
         open_binary,
         read_csv_header,
@@ -93,17 +94,17 @@ def run_batch(
     writer = Writer(bm, fmt, sys.stdout, explain, header, min_score)
     output = Output(writer, fmt)
     reject_out = RejectsFile(rejects, source) if rejects else None
-    progress = RowProgress(total=_size(source))
+    binary = open_binary(source)
+    progress = RowProgress(total=_size(source), position=bytes_read(binary))
     log = MessageLog(label, progress.stderr, None if all_messages else SHOWN_PER_KIND)
-    binary = None
     finished = False
+    results: Iterator[Result] | None = None
     # The batch creates no reference cycles: the cyclic collector would only
     # rescan the caches again and again (a third of the run time).
     gc.freeze()
     gc.disable()
     try:
         if workers > 1:
-            binary = open_binary(source)
             stream = text_stream(binary, encoding)
             spec = read_csv_header(stream, delimiter, label)
             results = run_parallel(bm, writer, stream, spec, top, label, workers)
@@ -113,6 +114,7 @@ def run_batch(
                 input_format=input_format,
                 delimiter=delimiter,
                 encoding=encoding,
+                binary=binary,
             )
             results = run_events(bm, writer, events, top, label, CHUNK)
         with progress:
@@ -135,7 +137,12 @@ def run_batch(
         ) from None
     finally:
         gc.enable()
-        if binary is not None:
+        # A generator's close stops the worker processes at once, whatever
+        # ended the run (its `finally` terminates the pool).
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+        if source != "-":
             binary.close()
         if reject_out is not None:
             reject_out.close(keep=finished)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from typing import IO
 
 from clusterctl.errors import DataFileError
 from clusterctl.i18n import _
@@ -29,6 +30,7 @@ from .records import MAX_RECORD, RecordBlock, record_blocks
 from .sirene import PROFILE_COLUMNS, SIRENE_COLUMNS
 from .source import (
     INPUT_FORMATS,
+    bytes_read,
     detect_format,
     has_bad_bytes,
     open_binary,
@@ -49,6 +51,7 @@ __all__ = [
     "Reject",
     "Row",
     "Skip",
+    "bytes_read",
     "detect_format",
     "has_bad_bytes",
     "open_binary",
@@ -66,11 +69,16 @@ def read_register(
     input_format: str | None = None,
     delimiter: str | None = None,
     encoding: str = "utf-8",
+    binary: IO[bytes] | None = None,
 ) -> Iterator[Event]:
-    """Every event of the register `source` ('-' for stdin), in order."""
+    """Every event of the register `source` ('-' for stdin), in order. With
+    `binary` (what `open_binary(source)` gave), it is read, and left open for
+    the caller to close: a caller watching its position can show progress."""
     fmt = detect_format(source, input_format)
     label = "<stdin>" if source == "-" else source
-    binary = open_binary(source)
+    owned = binary is None
+    if binary is None:
+        binary = open_binary(source)
     try:
         text = text_stream(binary, encoding)
         if fmt == "csv":
@@ -92,5 +100,5 @@ def read_register(
             )
         ) from None
     finally:
-        if source != "-":
+        if owned and source != "-":
             binary.close()

@@ -12,6 +12,7 @@ import gzip
 import io
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, cast
 
@@ -53,6 +54,19 @@ def open_binary(source: str) -> IO[bytes]:
     if buffered.peek(2)[:2] == b"\x1f\x8b":
         return cast(IO[bytes], gzip.GzipFile(fileobj=buffered))
     return cast(IO[bytes], buffered)
+
+
+def bytes_read(binary: IO[bytes]) -> Callable[[], int] | None:
+    """How far into the file `binary` (from `open_binary`) reading has got, in
+    the file's own bytes: compressed bytes for a gzip file, whose uncompressed
+    size is unknown. None when it cannot tell (stdin, a pipe)."""
+    raw = binary.fileobj if isinstance(binary, gzip.GzipFile) else binary
+    try:
+        if raw is None or not raw.seekable():
+            return None
+    except (OSError, ValueError):
+        return None
+    return raw.tell
 
 
 def detect_format(source: str, explicit: str | None) -> str:
