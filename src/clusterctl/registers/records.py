@@ -16,8 +16,9 @@ width, before the end of the file and within MAX_RECORD characters: then its
 first line alone is refused (a `bad` entry of its block) and reading goes on at
 the next line, so one stray quote never swallows the rows after it. A line
 longer than MAX_RECORD is refused too (csv itself refuses fields over 131,072
-characters). Every line of the input ends up in exactly one record, good or
-refused: nothing is invented, nothing dropped.
+characters), and only its first LINE_CAP characters are kept. Every line of
+the input ends up in exactly one record, good or refused: nothing is invented,
+nothing dropped.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from .events import TOO_LONG, UNCLOSED_QUOTE
 #: Characters one record may hold (its lines together), well under csv's own
 #: default field size limit (131,072), so that csv never refuses a record we give.
 MAX_RECORD = 100_000
+
+#: Characters of one physical line kept in memory: a longer line is refused
+#: (TOO_LONG) with only its start kept, its rest read and let go, so a file of
+#: one huge line (or no line end at all) cannot exhaust memory.
+LINE_CAP = MAX_RECORD + 2
 
 #: `Refusal.columns` when the quote stays open to the end of the file, or past
 #: MAX_RECORD characters.
@@ -119,7 +125,7 @@ def _scan(
     state, seps, total, j = _FIELD_START, 0, 0, i
     while True:
         if j == len(buf):
-            more = stream.readline()
+            more = read_line(stream)
             if not more:
                 return i + 1, Refusal(UNCLOSED_QUOTE, AT_EOF)
             buf.append(more)
@@ -152,7 +158,7 @@ def record_blocks(
     from a record's start on."""
     match = well_formed(sep)
     number = line
-    buf = stream.readlines(first_size or size)
+    buf = read_lines(stream, first_size or size)
     while buf:
         block = RecordBlock()
         lines, texts, bad = block.lines, block.texts, block.bad
@@ -175,4 +181,35 @@ def record_blocks(
             number += end - i
             i = end
         yield block
-        buf = stream.readlines(size)
+        buf = read_lines(stream, size)
+
+
+def read_line(stream: IO[str]) -> str:
+    """The next physical line, line end included ("" at the end): at most
+    LINE_CAP characters of it (see `LINE_CAP`)."""
+    text = stream.readline(LINE_CAP)
+    if len(text) == LINE_CAP and not text.endswith(("\n", "\r")):
+        while True:  # the rest of an over-long line: read, not kept
+            rest = stream.readline(LINE_CAP)
+            if not rest or rest.endswith(("\n", "\r")):
+                break
+    return text
+
+
+def read_lines(stream: IO[str], size: int) -> list[str]:
+    """Lines of about `size` characters in all, each as `read_line` gives it."""
+    lines: list[str] = []
+    total = 0
+    readline = stream.readline
+    while total < size:
+        text = readline(LINE_CAP)
+        if not text:
+            break
+        if len(text) == LINE_CAP and not text.endswith(("\n", "\r")):
+            while True:
+                rest = readline(LINE_CAP)
+                if not rest or rest.endswith(("\n", "\r")):
+                    break
+        lines.append(text)
+        total += len(text)
+    return lines
