@@ -168,12 +168,13 @@ class Part:
 
 
 class Parts:
-    """A row without free text: its NAF, place and size parts and warnings."""
+    """A row without free text: its NAF, place and size parts, put together
+    into a `Company` only when output needs one (JSON, explanations)."""
 
-    __slots__ = ("naf", "place", "size", "warnings")
+    __slots__ = ("naf", "place", "size")
 
-    def __init__(self, naf: Part, place: Part, size: Part, warnings: list[Pair]):
-        self.naf, self.place, self.size, self.warnings = naf, place, size, warnings
+    def __init__(self, naf: Part, place: Part, size: Part) -> None:
+        self.naf, self.place, self.size = naf, place, size
 
     def company(self, identity: tuple[str, str, str], line: int) -> Company:
         name, siren, siret = identity

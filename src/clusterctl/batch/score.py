@@ -154,7 +154,7 @@ class BatchMatcher:
         block.sirets.append(siret)
         block.idx.append((naf.rows[0], naf.rows[1], place.rows[2], size.rows[3]))
         block.has_sector.append(naf.signal)
-        block.sources.append(Parts(naf, place, size, warnings or _NONE))
+        block.sources.append(Parts(naf, place, size))
         return warnings or _NONE
 
     def add_profile(
