@@ -516,8 +516,13 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+#: Longest item of a profile's lists (sectors, keywords, naf, looking_for).
+MAX_LIST_ITEM = 500
+#: Longest place given as free text (`location: "Lyon 7e"`).
+MAX_PLACE_TEXT = 300
+
 FreeList = Annotated[
-    list[Annotated[Text, Field(max_length=500)]], BeforeValidator(_as_list)
+    list[Annotated[Text, Field(max_length=MAX_LIST_ITEM)]], BeforeValidator(_as_list)
 ]
 Code = Annotated[str | None, BeforeValidator(_as_code(5))]
 Department = Annotated[str | None, BeforeValidator(_as_code(2))]
@@ -534,7 +539,7 @@ class Location(Strict):
     region: Text | None = Field(default=None, max_length=100)
 
 
-LocationInput = Annotated[Text, Field(max_length=300)] | Location
+LocationInput = Annotated[Text, Field(max_length=MAX_PLACE_TEXT)] | Location
 
 
 class Profile(Strict):

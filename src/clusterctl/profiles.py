@@ -221,11 +221,12 @@ def parse_profile_text(text: str, label: str) -> tuple[Profile | None, list[Prob
         return Profile.model_validate(raw), []
     except ValidationError as exc:
         return None, from_validation_error(
-            exc, label, LineFinder(text), suggest=_suggest
+            exc, label, LineFinder(text), suggest=suggest_field
         )
 
 
-def _suggest(key: str, parent: Sequence[str | int]) -> str | None:
+def suggest_field(key: str, parent: Sequence[str | int]) -> str | None:
+    """The profile field closest to a misspelt key, for its error message."""
     import difflib
 
     from .models import Location, Profile
@@ -446,34 +447,50 @@ def resolve_naf_codes(
 
 
 def resolve_location(company: Company, loc: str | Location) -> None:
+    """A place given as free text or field by field: placed, or warned about."""
+    if isinstance(loc, str):
+        from . import geography
+
+        _add_place(company, geography.resolve_place(loc), loc)
+    else:
+        resolve_place_fields(
+            company,
+            loc.city,
+            loc.postal_code,
+            loc.insee_code,
+            loc.department,
+            loc.region,
+        )
+
+
+def resolve_place_fields(
+    company: Company,
+    city: str | None = None,
+    postal_code: str | None = None,
+    insee_code: str | None = None,
+    department: str | None = None,
+    region: str | None = None,
+) -> None:
+    """A place given field by field (a profile's `location` mapping, a
+    register's columns); an invalid postal code is left out with a warning."""
     from . import geography
 
-    if isinstance(loc, str):
-        place = geography.resolve_place(loc)
-        shown = loc
-    else:
-        if loc.postal_code and geography.normalize_postal_code(loc.postal_code) is None:
-            text = _("invalid postal code '{code}'; placed without it")
-            company.warn("unknown_place", text.format(code=loc.postal_code))
-            loc = loc.model_copy(update={"postal_code": None})
-        place = geography.resolve_place(
-            city=loc.city,
-            postal_code=loc.postal_code,
-            insee_code=loc.insee_code,
-            department=loc.department,
-            region=loc.region,
-        )
-        shown = ", ".join(
-            v
-            for v in (
-                loc.city,
-                loc.postal_code,
-                loc.insee_code,
-                loc.department,
-                loc.region,
-            )
-            if v
-        )
+    if postal_code and geography.normalize_postal_code(postal_code) is None:
+        text = _("invalid postal code '{code}'; placed without it")
+        company.warn("unknown_place", text.format(code=postal_code))
+        postal_code = None
+    place = geography.resolve_place(
+        city=city,
+        postal_code=postal_code,
+        insee_code=insee_code,
+        department=department,
+        region=region,
+    )
+    given = (city, postal_code, insee_code, department, region)
+    _add_place(company, place, ", ".join(v for v in given if v))
+
+
+def _add_place(company: Company, place: Place | None, shown: str) -> None:
     if place is None:
         text = _("cannot place '{place}'; location left out")
         company.warn("unknown_place", text.format(place=shown))

@@ -15,13 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING
 
-from clusterctl.models import PART_OF_PROFILE, Profile, missing_to_match
+from clusterctl.models import (
+    MAX_LIST_ITEM,
+    MAX_PLACE_TEXT,
+    PART_OF_PROFILE,
+    Location,
+    Profile,
+    missing_to_match,
+)
 from clusterctl.profiles import (
     Company,
     Warning,
     resolve_location,
     resolve_looking_for,
     resolve_naf_codes,
+    resolve_place_fields,
     resolve_size,
     resolve_words,
     thin_warning,
@@ -60,13 +68,13 @@ class RowRejected(Exception):
 
 
 def rejection_reason(exc: ValidationError) -> str:
-    """The first problem of a failed validation, as `field: message`."""
-    from clusterctl.problems import error_text
+    """The first problem of a failed validation, as `field: message`: the
+    words `clusterctl match PROFILE` uses, without the file and line."""
+    from clusterctl.problems import from_validation_error
+    from clusterctl.profiles import suggest_field
 
-    first = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in first["loc"])
-    text = error_text(first)
-    return f"{where}: {text}" if where else text
+    first = from_validation_error(exc, "", lambda loc: None, suggest=suggest_field)[0]
+    return f"{first.path}: {first.message}" if first.path else first.message
 
 
 def split_list(value: object) -> list[str]:
@@ -122,6 +130,47 @@ def check_part(values: Mapping[str, object]) -> Profile:
         return Profile.model_validate(values, context=PART_OF_PROFILE)
     except ValidationError as exc:
         raise RowRejected(rejection_reason(exc)) from None
+
+
+def _max_lengths() -> dict[str, int]:
+    """A `Location`'s fields and their longest value, read from the model."""
+    from annotated_types import MaxLen
+
+    return {
+        name: meta.max_length
+        for name, info in Location.model_fields.items()
+        for meta in info.metadata
+        if isinstance(meta, MaxLen)
+    }
+
+
+LOCATION_LENGTHS = _max_lengths()
+
+
+def plain(value: str, longest: int) -> bool:
+    """Text the model would take as it is: printable (so without the control
+    characters it refuses) and no longer than its limit. Values that are not
+    plain are left to the model, which decides; plain ones skip it (the check
+    of each distinct register value is on the batch's hot path)."""
+    return len(value) <= longest and value.isprintable()
+
+
+def checked_place(
+    place: str | dict[str, str],
+) -> str | Mapping[str, str | None] | None:
+    """A row's place as the model takes it, as text or fields (RowRejected
+    when it refuses it)."""
+    if isinstance(place, str):
+        if plain(place, MAX_PLACE_TEXT):
+            return place
+    elif all(
+        plain(v, LOCATION_LENGTHS.get(k, 0)) for k, v in place.items()
+    ):  # the fields the model validates, with nothing to convert
+        return place
+    checked = check_part({"location": place}).location
+    if checked is None or isinstance(checked, str):
+        return checked
+    return checked.model_dump()
 
 
 class Part:
@@ -236,18 +285,21 @@ class RowResolver:
         codes = split_list(fields.get("naf"))
         if not codes:
             return False
-        model = check_part({"naf": codes})
+        if not all(plain(code, MAX_LIST_ITEM) for code in codes):
+            codes = check_part({"naf": codes}).naf
         nomenclature = fields.get("naf_nomenclature") or None
-        resolve_naf_codes(probe, self.taxonomy, model.naf, nomenclature)
+        resolve_naf_codes(probe, self.taxonomy, codes, nomenclature)
         return True
 
     @staticmethod
     def resolve_place(probe: Company, fields: Mapping[str, str]) -> bool:
         place = location_value(fields)
         if place is not None:
-            model = check_part({"location": place})
-            if model.location is not None:
-                resolve_location(probe, model.location)
+            checked = checked_place(place)
+            if isinstance(checked, str):
+                resolve_location(probe, checked)
+            elif checked is not None:
+                resolve_place_fields(probe, **checked)
         return False
 
     @staticmethod
