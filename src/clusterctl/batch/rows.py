@@ -69,12 +69,16 @@ class RowRejected(Exception):
 
 def rejection_reason(exc: ValidationError) -> str:
     """The first problem of a failed validation, as `field: message`: the
-    words `clusterctl match PROFILE` uses, without the file and line."""
-    from clusterctl.problems import from_validation_error
+    words `clusterctl match PROFILE` uses, without the file and line (and,
+    for a rule on the whole profile, without the row it names by its line)."""
+    from clusterctl.problems import error_text, from_validation_error
     from clusterctl.profiles import suggest_field
 
     first = from_validation_error(exc, "", lambda loc: None, suggest=suggest_field)[0]
-    return f"{first.path}: {first.message}" if first.path else first.message
+    if first.path:
+        return f"{first.path}: {first.message}"
+    whole = [e for e in exc.errors(include_url=False) if not e["loc"]]
+    return error_text(whole[0]) if whole else first.message
 
 
 def split_list(value: object) -> list[str]:
