@@ -140,15 +140,23 @@ def test_api_match_and_match_many():
     assert [m["rank"] for m in result["matches"]] == [1, 2]
     assert result["matches"][0]["id"] == "lyonbiopole"
     json.dumps(result)  # plain data, ready to serialise
+    profiles = [{"name": "A", "naf": "30.30Z", "location": "31000"}, {"name": "B"}]
+    rejected: list[tuple[int, str]] = []
     records = list(
         match_many(
-            [{"name": "A", "naf": "30.30Z", "location": "31000"}, {"name": "B"}],
+            profiles,
             dataset=SMALL,
             top=1,
+            on_reject=lambda line, reason: rejected.append((line, reason)),
         )
     )
+    assert [r["line"] for r in records] == [1]
     assert records[0]["matches"][0]["id"] == "aerospace-valley"
-    assert "error" in records[1]
+    assert rejected == [
+        (2, "a profile needs at least one of description, sectors, keywords, naf")
+    ]
+    with pytest.raises(ProfileError, match="profile 2: a profile needs"):
+        list(match_many(profiles, dataset=SMALL, top=1))
     with pytest.raises(ProfileError):
         match({"name": "X", "colour": "red", "naf": "62"})
 

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,60 +66,43 @@ def match_many(
     *,
     dataset: Dataset | str | None = None,
     top: int = 3,
+    min_score: float = 0.0,
     weights: Mapping[str, float] | str | None = None,
+    explain: bool = False,
+    on_reject: Callable[[int, str], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Rank clusters for many companies, fast (the batch path), one record each:
-    {"index", "company", "matches": [{"rank", "id", "name", "score"}], "warnings"}.
-    Profiles that fail validation yield a record with an "error" instead."""
-    from pydantic import ValidationError
-
-    from .batch import CHUNK, BatchMatcher, Block
-    from .models import Profile
-    from .problems import error_text
-    from .profiles import resolve_profile
+    """Rank clusters for many companies, fast (the batch path): one record per
+    profile, exactly the object `clusterctl match --batch -f ndjson` prints for
+    the same profiles written one per line, `line` being the profile's position
+    from 1: {"line", "company", "matches", "warnings": [{"code", "text"}]}.
+    A profile that fails validation is passed to `on_reject(line, reason)`;
+    without `on_reject` it raises ProfileError."""
+    from .batch import CHUNK, BatchMatcher, Block, RowRejected, batch_record
 
     m = matcher(dataset, weights)
     bm = BatchMatcher(m)
-    pending: list[tuple[int, Any]] = []
     block = Block()
 
     def flush() -> Iterator[dict[str, Any]]:
         if len(block):
             bm.score(block, top)
-        row = 0
-        for index, item in pending:
-            if isinstance(item, str):
-                yield {"index": index, "error": item}
-                continue
-            order = block.order[row].tolist()
-            scores = block.score[row].tolist()
-            yield {
-                "index": index,
-                "company": {"name": item.name, "siren": item.siren},
-                "matches": [
-                    {
-                        "rank": r,
-                        "id": m.clusters[k].id,
-                        "name": m.clusters[k].name,
-                        "score": round(s, 2),
-                    }
-                    for r, (k, s) in enumerate(zip(order, scores, strict=True), 1)
-                ],
-                "warnings": [w.text for w in item.warnings],
-            }
-            row += 1
+            for i in range(len(block)):
+                yield batch_record(bm, block, i, explain=explain, min_score=min_score)
 
-    for index, raw in enumerate(profiles):
+    for line, raw in enumerate(profiles, 1):
         try:
-            company = resolve_profile(Profile.model_validate(raw), line=index)
-        except ValidationError as exc:
-            pending.append((index, error_text(exc.errors(include_url=False)[0])))
+            bm.add_profile(block, raw, line)
+        except RowRejected as exc:
+            if on_reject is None:
+                message = _("profile {line}: {error}")
+                raise ProfileError(
+                    message.format(line=line, error=exc.reason)
+                ) from None
+            on_reject(line, exc.reason)
             continue
-        bm.add_company(block, company)
-        pending.append((index, company))
         if len(block) >= CHUNK:
             yield from flush()
-            pending, block = [], Block()
+            block = Block()
             bm.bound_memory()
     yield from flush()
 

@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -510,8 +511,18 @@ def _as_place(value: Any) -> Any:
     )
 
 
+def _lower(value: Any) -> Any:
+    """`size: SME` is `sme`: registers write sizes in capitals."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+#: Longest item of a profile's lists (sectors, keywords, naf, looking_for).
+MAX_LIST_ITEM = 500
+#: Longest place given as free text (`location: "Lyon 7e"`).
+MAX_PLACE_TEXT = 300
+
 FreeList = Annotated[
-    list[Annotated[Text, Field(max_length=500)]], BeforeValidator(_as_list)
+    list[Annotated[Text, Field(max_length=MAX_LIST_ITEM)]], BeforeValidator(_as_list)
 ]
 Code = Annotated[str | None, BeforeValidator(_as_code(5))]
 Department = Annotated[str | None, BeforeValidator(_as_code(2))]
@@ -528,7 +539,7 @@ class Location(Strict):
     region: Text | None = Field(default=None, max_length=100)
 
 
-LocationInput = Annotated[Text, Field(max_length=300)] | Location
+LocationInput = Annotated[Text, Field(max_length=MAX_PLACE_TEXT)] | Location
 
 
 class Profile(Strict):
@@ -546,19 +557,38 @@ class Profile(Strict):
         list[Annotated[LocationInput, BeforeValidator(_as_place)]],
         BeforeValidator(_as_list),
     ] = []
-    size: MemberType | None = None
+    size: Annotated[MemberType | None, BeforeValidator(_lower)] = None
     employees: int | None = Field(default=None, ge=0)
     looking_for: FreeList = []
 
     @model_validator(mode="after")
-    def _enough_to_match(self) -> Profile:
-        if not (self.name or self.siren or self.siret):
-            raise ValueError(_("a profile needs a name (or a siren or siret)"))
-        if not (self.description or self.sectors or self.keywords or self.naf):
-            raise ValueError(
-                _("a profile needs at least one of description, sectors, keywords, naf")
-            )
+    def _enough_to_match(self, info: ValidationInfo) -> Profile:
+        if info.context is PART_OF_PROFILE:
+            return self
+        problem = missing_to_match(
+            bool(self.name or self.siren or self.siret),
+            bool(self.description or self.sectors or self.keywords or self.naf),
+        )
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+#: Validation context for some fields of a profile checked on their own (the
+#: batch checks each distinct value of a register column once): the fields'
+#: rules apply, the rule on the whole (`missing_to_match`) is checked apart.
+PART_OF_PROFILE: dict[str, bool] = {"part": True}
+
+
+def missing_to_match(identified: bool, described: bool) -> str | None:
+    """Why a company cannot be matched, or None: it needs a name (or a siren or
+    siret) and something that tells its trade (description, sectors, keywords
+    or NAF code). The one rule for profiles and every register row."""
+    if not identified:
+        return _("a profile needs a name (or a siren or siret)")
+    if not described:
+        return _("a profile needs at least one of description, sectors, keywords, naf")
+    return None
 
 
 #: The documents `clusterctl schema NAME` describes.

@@ -137,13 +137,48 @@ def lookup(code: str) -> NafEntry | None:
 
 
 def suggest_naf(text: str, limit: int = 3) -> list[str]:
-    """Existing codes closest to `text`, for an error message."""
-    import difflib
+    """Existing codes closest to `text`, for an error message: exactly
+    `difflib.get_close_matches(code, codes, limit, 0.5)`, computed fast (a
+    register may hold millions of unknown codes). difflib's ratio never
+    exceeds the longest-common-subsequence ratio, which rapidfuzz computes for
+    every code at once; codes are tried best bound first, and the search stops
+    once no bound can reach the `limit`-th best ratio found."""
+    import heapq
+    from difflib import SequenceMatcher
 
-    table = naf_table()
+    from rapidfuzz import fuzz, process
+
     raw = re.sub(r"[\s.]", "", str(text)).upper()
-    keys = {c.replace(".", ""): c for c in table.entries}
-    close = difflib.get_close_matches(raw, list(keys), n=limit, cutoff=0.5)
+    keys = _naf_keys()
+    cutoff = 0.5
+    bounds = process.extract(
+        raw,
+        list(keys),
+        scorer=fuzz.ratio,
+        processor=None,
+        limit=None,
+        score_cutoff=100 * cutoff - 1e-6,
+    )
+    matcher = SequenceMatcher()
+    matcher.set_seq2(raw)
+    found: list[tuple[float, str]] = []
+    for key, bound, _index in bounds:  # best bound first
+        if len(found) >= limit and bound / 100 + 1e-9 < found[0][0]:
+            break
+        matcher.set_seq1(key)
+        ratio = matcher.ratio()
+        if ratio >= cutoff:
+            heapq.heappush(found, (ratio, key))
+            if len(found) > limit:
+                heapq.heappop(found)
+    close = [key for _ratio, key in heapq.nlargest(limit, found)]
     if not close and len(raw) >= 2 and raw[:2] in keys:
         close = [raw[:2]]
     return [keys[c] for c in close]
+
+
+@cache
+def _naf_keys() -> dict[str, str]:
+    """Code without its dot -> code, in the table's order (the same codes in
+    every language)."""
+    return {c.replace(".", ""): c for c in naf_table().entries}

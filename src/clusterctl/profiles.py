@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import ProfileError
+from .i18n import _
 from .problems import WARNING, Problem, from_validation_error, summarise
 from .text import content_words, normalize
 
@@ -27,6 +28,21 @@ if TYPE_CHECKING:
 EVIDENCE_WEIGHTS = {"sectors": 1.0, "naf": 0.9, "keywords": 0.8, "description": 0.5}
 #: Weight of a word in the text criterion, by where the company wrote it.
 TOKEN_WEIGHTS = {"keywords": 1.0, "sectors": 1.0, "description": 0.6}
+#: Company size from a head count: under 250 employees an SME, under 5,000 a
+#: mid-cap (ETI), else a large company (the INSEE categories' thresholds).
+SME_BELOW, MIDCAP_BELOW = 250, 5000
+#: SIRENE's company category (categorieEntreprise) -> our sizes.
+CATEGORY_SIZES = {"PME": "sme", "ETI": "midcap", "GE": "large"}
+#: SIRENE employee bands (tranche d'effectifs) -> our sizes, by the same
+#: thresholds (band 32 is 250-499 employees, 52 is 5,000-9,999).
+BAND_SIZES = {
+    **dict.fromkeys(("00", "01", "02", "03", "11", "12", "21", "22", "31"), "sme"),
+    **dict.fromkeys(("32", "41", "42", "51"), "midcap"),
+    **dict.fromkeys(("52", "53"), "large"),
+}
+#: Distinct sector words whose resolution is kept (a register may hold
+#: millions; the fuzzy look-up is the slow part).
+WORD_CACHE_LIMIT = 20_000
 
 LOOKING_FOR = {
     "rd-projects": (
@@ -205,11 +221,12 @@ def parse_profile_text(text: str, label: str) -> tuple[Profile | None, list[Prob
         return Profile.model_validate(raw), []
     except ValidationError as exc:
         return None, from_validation_error(
-            exc, label, LineFinder(text), suggest=_suggest
+            exc, label, LineFinder(text), suggest=suggest_field
         )
 
 
-def _suggest(key: str, parent: Sequence[str | int]) -> str | None:
+def suggest_field(key: str, parent: Sequence[str | int]) -> str | None:
+    """The profile field closest to a misspelt key, for its error message."""
     import difflib
 
     from .models import Location, Profile
@@ -252,10 +269,17 @@ _WARNING_FIELD = {
     "conflicting_place": "location",
     "unknown_looking_for": "looking_for",
     "thin_profile": "",
+    "no_name": "name",
 }
 
 
 # ----------------------------------------------------------------- resolving
+# Every company, whatever it came from (a profile file, a row of a CSV, SIRENE,
+# NDJSON or YAML register, a mapping given to the library), is resolved by the
+# functions below, in the order of `resolve_profile`: so the same values give
+# the same facts, the same warnings (codes and texts) in the same order.
+
+
 def resolve_profile(profile: Profile, *, line: int | None = None) -> Company:
     """Resolve every value of a profile once; unresolvable ones become warnings."""
     from .taxonomy import load_taxonomy
@@ -270,18 +294,42 @@ def resolve_profile(profile: Profile, *, line: int | None = None) -> Company:
         sectors_given=list(profile.sectors),
         line=line,
     )
-    _resolve_sectors(company, taxonomy, profile.sectors)
-    _resolve_text(company, taxonomy, profile)
+    resolve_words(
+        company, taxonomy, profile.sectors, profile.keywords, profile.description
+    )
     resolve_naf_codes(company, taxonomy, profile.naf)
     for loc in [profile.location, *profile.locations]:
         if loc is not None:
             resolve_location(company, loc)
-    _resolve_size(
+    resolve_size(
         company, profile.size.value if profile.size else None, profile.employees
     )
     resolve_looking_for(company, profile.looking_for)
-    _warn_if_thin(company)
+    warn_if_unnamed(company)
+    warn_if_thin(company)
     return company
+
+
+def resolve_words(
+    company: Company,
+    taxonomy: Taxonomy,
+    sectors: Sequence[str],
+    keywords: Sequence[str],
+    description: str | None,
+) -> None:
+    """Sector words, keywords and description: sectors they name (evidence) and
+    the words of the text criterion."""
+    _resolve_sectors(company, taxonomy, sectors)
+    parts = [("keywords", k) for k in keywords]
+    parts += [("sectors", s) for s in sectors]
+    if description:
+        parts.append(("description", description))
+    for source, text in parts:
+        if source != "sectors":
+            for term, ids in taxonomy.find_terms(text):
+                for sid in ids:
+                    company.add_evidence(sid, source, term)
+        add_tokens(company, source, text)
 
 
 def _resolve_sectors(
@@ -293,16 +341,34 @@ def _resolve_sectors(
         for sid in ids:
             company.add_evidence(sid, "sectors", word)
         if not ids:
+            text = _(
+                "sector '{word}' is not in the taxonomy{hint}; "
+                "it is used as a keyword only"
+            )
             company.warn(
                 "unknown_sector",
-                f"sector '{word}' is not in the taxonomy{taxonomy.did_you_mean(word)};"
-                " it is used as a keyword only",
+                text.format(word=word, hint=taxonomy.did_you_mean(word)),
             )
+
+
+_WORDS: dict[tuple[int, str], list[str]] = {}
 
 
 def sector_ids_for(taxonomy: Taxonomy, word: str) -> list[str]:
     """Sectors a free sector word means: an exact term, else the terms inside it
-    ("green hydrogen" -> hydrogen), else a close spelling ("aeronautcs")."""
+    ("green hydrogen" -> hydrogen), else a close spelling ("aeronautcs").
+    Remembered for up to WORD_CACHE_LIMIT words (then forgotten all at once):
+    a register repeats its words, and memory stays bounded."""
+    key = (id(taxonomy), word)
+    found = _WORDS.get(key)
+    if found is None:
+        if len(_WORDS) >= WORD_CACHE_LIMIT:
+            _WORDS.clear()
+        found = _WORDS[key] = _sector_ids(taxonomy, word)
+    return list(found)
+
+
+def _sector_ids(taxonomy: Taxonomy, word: str) -> list[str]:
     exact = taxonomy.resolve(word)
     if exact:
         return [exact]
@@ -326,19 +392,6 @@ def fuzzy_sector(taxonomy: Taxonomy, word: str) -> list[str]:
     return list(taxonomy.terms[hit[0]]) if hit else []
 
 
-def _resolve_text(company: Company, taxonomy: Taxonomy, profile: Profile) -> None:
-    parts = [("keywords", k) for k in profile.keywords]
-    parts += [("sectors", s) for s in profile.sectors]
-    if profile.description:
-        parts.append(("description", profile.description))
-    for source, text in parts:
-        if source != "sectors":
-            for term, ids in taxonomy.find_terms(text):
-                for sid in ids:
-                    company.add_evidence(sid, source, term)
-        add_tokens(company, source, text)
-
-
 def add_tokens(company: Company, source: str, text: str) -> None:
     """Words and word pairs of `text` for the text criterion, at the weight of
     the field they came from (the strongest weight wins for a repeated word)."""
@@ -350,26 +403,43 @@ def add_tokens(company: Company, source: str, text: str) -> None:
 
 
 def resolve_naf_codes(
-    company: Company, taxonomy: Taxonomy, codes: Sequence[str]
+    company: Company,
+    taxonomy: Taxonomy,
+    codes: Sequence[str],
+    nomenclature: str | None = None,
 ) -> None:
+    """NAF codes to NAF entries and the sectors they signal. `nomenclature`
+    (SIRENE's column) other than NAF rev. 2 leaves every code out."""
     from .naf import looks_like_rev1, lookup, suggest_naf
 
+    if nomenclature and codes:
+        text = _(
+            "NAF '{code}' is in nomenclature {nomenclature}, not NAF rev. 2; "
+            "NAF left out"
+        )
+        company.naf_given.extend(codes)
+        company.warn(
+            "naf_rev1",
+            text.format(code=";".join(codes), nomenclature=nomenclature),
+        )
+        return
     for code in codes:
         company.naf_given.append(code)
         entry = lookup(code)
         if entry is None:
             if looks_like_rev1(code):
-                company.warn(
-                    "naf_rev1",
-                    f"'{code}' looks like an old NAF rev. 1 code; "
-                    "NAF left out (give the rev. 2 code)",
+                text = _(
+                    "'{code}' looks like an old NAF rev. 1 code; "
+                    "NAF left out (give the rev. 2 code)"
                 )
+                company.warn("naf_rev1", text.format(code=code))
                 continue
             close = suggest_naf(code)
-            hint = f" (closest: {', '.join(close)})" if close else ""
-            company.warn(
-                "unknown_naf", f"unknown NAF code '{code}'{hint}; NAF left out"
-            )
+            if close:
+                text = _("unknown NAF code '{code}' (closest: {codes}); NAF left out")
+            else:
+                text = _("unknown NAF code '{code}'; NAF left out")
+            company.warn("unknown_naf", text.format(code=code, codes=", ".join(close)))
             continue
         company.naf.append(entry)
         for sid, _prefix, _why in taxonomy.sectors_for_naf(entry.code):
@@ -377,76 +447,137 @@ def resolve_naf_codes(
 
 
 def resolve_location(company: Company, loc: str | Location) -> None:
+    """A place given as free text or field by field: placed, or warned about."""
+    if isinstance(loc, str):
+        from . import geography
+
+        _add_place(company, geography.resolve_place(loc), loc)
+    else:
+        resolve_place_fields(
+            company,
+            loc.city,
+            loc.postal_code,
+            loc.insee_code,
+            loc.department,
+            loc.region,
+        )
+
+
+def resolve_place_fields(
+    company: Company,
+    city: str | None = None,
+    postal_code: str | None = None,
+    insee_code: str | None = None,
+    department: str | None = None,
+    region: str | None = None,
+) -> None:
+    """A place given field by field (a profile's `location` mapping, a
+    register's columns); an invalid postal code is left out with a warning."""
     from . import geography
 
-    if isinstance(loc, str):
-        place = geography.resolve_place(loc)
-        shown = loc
-    else:
-        if loc.postal_code and geography.normalize_postal_code(loc.postal_code) is None:
-            company.warn(
-                "unknown_place",
-                f"invalid postal code '{loc.postal_code}'; placed without it",
-            )
-            loc = loc.model_copy(update={"postal_code": None})
-        place = geography.resolve_place(
-            city=loc.city,
-            postal_code=loc.postal_code,
-            insee_code=loc.insee_code,
-            department=loc.department,
-            region=loc.region,
-        )
-        shown = ", ".join(
-            v
-            for v in (
-                loc.city,
-                loc.postal_code,
-                loc.insee_code,
-                loc.department,
-                loc.region,
-            )
-            if v
-        )
+    if postal_code and geography.normalize_postal_code(postal_code) is None:
+        text = _("invalid postal code '{code}'; placed without it")
+        company.warn("unknown_place", text.format(code=postal_code))
+        postal_code = None
+    place = geography.resolve_place(
+        city=city,
+        postal_code=postal_code,
+        insee_code=insee_code,
+        department=department,
+        region=region,
+    )
+    given = (city, postal_code, insee_code, department, region)
+    _add_place(company, place, ", ".join(v for v in given if v))
+
+
+def _add_place(company: Company, place: Place | None, shown: str) -> None:
     if place is None:
-        company.warn("unknown_place", f"cannot place '{shown}'; location left out")
+        text = _("cannot place '{place}'; location left out")
+        company.warn("unknown_place", text.format(place=shown))
         return
     for warning in place.warnings:
         company.warn(warning.code, warning.text)
     company.places.append(place)
 
 
-def _resolve_size(company: Company, size: str | None, employees: int | None) -> None:
+def resolve_size(
+    company: Company,
+    size: str | None,
+    employees: int | None,
+    category: str | None = None,
+    band: str | None = None,
+) -> None:
+    """The company's size, from the first of: its size as given, SIRENE's
+    category (PME, ETI, GE), SIRENE's employee band, its head count."""
     if size:
         company.size, company.size_from = size, "size"
+    elif category and category.upper() in CATEGORY_SIZES:
+        company.size, company.size_from = CATEGORY_SIZES[category.upper()], "category"
+    elif band and band in BAND_SIZES:
+        company.size, company.size_from = BAND_SIZES[band], "employee_band"
     elif employees is not None:
-        company.size = (
-            "sme" if employees < 250 else "midcap" if employees < 5000 else "large"
-        )
+        company.size = size_for_employees(employees)
         company.size_from = "employees"
+
+
+def size_for_employees(employees: int) -> str:
+    """sme, midcap or large, by the thresholds SME_BELOW and MIDCAP_BELOW."""
+    if employees < SME_BELOW:
+        return "sme"
+    return "midcap" if employees < MIDCAP_BELOW else "large"
 
 
 def resolve_looking_for(company: Company, wants: Sequence[str]) -> None:
     for want in wants:
         key = _LOOKING_FOR_INDEX.get(normalize(want))
         if key is None:
+            text = _("'{service}' is not a service clusters offer; valid: {valid}")
             company.warn(
                 "unknown_looking_for",
-                f"'{want}' is not a service clusters offer; valid: "
-                + ", ".join(LOOKING_FOR),
+                text.format(service=want, valid=", ".join(LOOKING_FOR)),
             )
         elif key not in company.looking_for:
             company.looking_for.append(key)
 
 
-def _warn_if_thin(company: Company) -> None:
-    if not company.evidence and not company.naf and len(company.tokens) < 3:
-        company.warn(
+def unnamed_warning(name: str | None) -> Warning | None:
+    """A company known by its siren or siret only: said, so that a row of
+    output without a name is not taken for a reading error."""
+    if name:
+        return None
+    return Warning("no_name", _("no company name (identified by its siren/siret)"))
+
+
+def warn_if_unnamed(company: Company) -> None:
+    warning = unnamed_warning(company.name)
+    if warning is not None:
+        company.warnings.append(warning)
+
+
+def thin_warning(signal: bool, tokens: int, placed: bool) -> Warning | None:
+    """What a company lacks for a useful ranking: any sector signal (a known
+    sector, a NAF code, or three words of text), else a location."""
+    if not signal and tokens < 3:
+        return Warning(
             "thin_profile",
-            "the profile names no known sector, NAF code or "
-            "keyword; add sectors, keywords or a NAF code for a useful ranking",
+            _(
+                "the profile names no known sector, NAF code or keyword; add "
+                "sectors, keywords or a NAF code for a useful ranking"
+            ),
         )
-    elif not company.places:
-        company.warn(
+    if not placed:
+        return Warning(
             "thin_profile",
-            "the profile has no usable location; clusters are ranked without geography",
+            _(
+                "the profile has no usable location; clusters are ranked "
+                "without geography"
+            ),
         )
+    return None
+
+
+def warn_if_thin(company: Company) -> None:
+    signal = bool(company.evidence or company.naf)
+    warning = thin_warning(signal, len(company.tokens), bool(company.places))
+    if warning is not None:
+        company.warnings.append(warning)

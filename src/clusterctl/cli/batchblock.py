@@ -8,19 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .batchwrite import capture
+
+if TYPE_CHECKING:
+    from clusterctl.batch import BatchMatcher, Block, Pair
+    from clusterctl.registers import Event, Row
+
+    from .batchwrite import Writer
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
     """One thing to tell about one row: a warning (`kind` is its code) or a
-    rejection (`kind` is "rejected"). The run groups them by kind."""
+    rejection (`kind` is "rejected", `code` the reader's reason code when it
+    gives one). The run groups them by kind. `code` defaults to `kind`."""
 
     kind: str
     line: int
     text: str
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", self.kind)
 
 
 @dataclass
@@ -35,10 +47,12 @@ class Result:
 
 
 def process(
-    bm: Any, writer: Any, events: Iterable[Any], top: int, label: str
+    bm: BatchMatcher, writer: Writer, events: Iterable[Event], top: int, label: str
 ) -> Result:
-    """Resolve, score and render one block of register events."""
-    from clusterctl.batch import Block
+    """Resolve, score and render one block of register events. Every row meets
+    the rules of profiles (see `clusterctl.batch.rows`): one that breaks them
+    is rejected with the reason a profile would be given."""
+    from clusterctl.batch import Block, RowRejected
     from clusterctl.registers import Reject, Skip
 
     result = Result()
@@ -48,18 +62,21 @@ def process(
         result.read += 1
         if isinstance(event, Reject):
             result.rejected.append(event.raw)
-            messages.append(Message("rejected", event.line, event.reason))
+            code = getattr(event, "code", "")
+            messages.append(Message("rejected", event.line, event.reason, code))
             continue
         if isinstance(event, Skip):
             result.skipped += 1
             continue
-        warnings = _add(bm, block, event, label, messages)
-        if warnings is None:
+        try:
+            warnings = _add(bm, block, event)
+        except RowRejected as exc:
             result.rejected.append(event.raw)
+            messages.append(Message("rejected", event.line, exc.reason))
             continue
         if warnings:
             result.warned += 1
-            messages.extend(Message("warning", event.line, w) for w in warnings)
+            messages.extend(Message(code, event.line, text) for code, text in warnings)
     if len(block):
         saved = writer.count
         writer.count = 1  # JSON items come with their separator; framed later
@@ -70,27 +87,11 @@ def process(
     return result
 
 
-def _add(bm: Any, block: Any, row: Any, label: str, messages: list[Message]) -> Any:
-    """Add a row to the block; None when it is rejected (a profile row, NDJSON or
-    YAML, that fails validation)."""
+def _add(bm: BatchMatcher, block: Block, row: Row) -> list[Pair]:
+    """Add a row to the block: a CSV row, or a profile (NDJSON or YAML item)."""
     if row.cells is not None:
         return bm.add_row(block, row)
     profile = row.fields.get("_profile")
     if profile is None:
-        return bm.add_fields(block, row.fields, row.line)
-    from pydantic import ValidationError
-
-    from clusterctl.models import Profile
-    from clusterctl.profiles import resolve_profile
-
-    try:
-        model = Profile.model_validate(profile)
-    except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        messages.append(
-            Message("rejected", row.line, f"{where + ': ' if where else ''}{msg}")
-        )
-        return None
-    return bm.add_company(block, resolve_profile(model, line=row.line))
+        return bm.add_row(block, row)
+    return bm.add_profile(block, profile, row.line)

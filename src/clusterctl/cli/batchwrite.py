@@ -12,17 +12,18 @@ import re
 from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
-from clusterctl.formats import OutputFormat, cell, to_json
-
-from .render import CRITERIA, MATCH_COLUMNS
+from clusterctl.batch import BATCH_COLUMNS, EXPLAIN_COLUMNS, batch_record, prepared
+from clusterctl.formats import (
+    OutputFormat,
+    cell,
+    spreadsheet_safe,
+    spreadsheet_safe_default,
+    to_json,
+)
+from clusterctl.scoring import CRITERIA
 
 if TYPE_CHECKING:
     from .batchblock import Result
-
-#: CSV/TSV columns of a batch row: the company's line and identifiers, then the
-#: columns of a single match row up to the criterion scores.
-BATCH_COLUMNS = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:8])
-EXPLAIN_COLUMNS = (*(f"{c}_score" for c in CRITERIA), "reasons")
 
 
 class Writer:
@@ -41,8 +42,14 @@ class Writer:
         self.min_score = min_score
         self.count = 0
         self.columns = BATCH_COLUMNS + (EXPLAIN_COLUMNS if explain else ())
+        #: --spreadsheet-safe: register values (company names above all) that
+        #: a spreadsheet would run as formulas are written as text
+        self.safe: Callable[[str], str] = (
+            spreadsheet_safe if spreadsheet_safe_default() else _same
+        )
+        safe = self.safe
         clusters = bm.m.clusters
-        self.cluster_cells = [(c.id, c.name) for c in clusters]
+        self.cluster_cells = [(safe(c.id), safe(c.name)) for c in clusters]
         self.json_statics = [
             f'"id": {to_json(c.id)}, "name": {to_json(c.name)}, '
             f'"status": {to_json(c.status)}, "label_status": {to_json(x.status)}, '
@@ -51,8 +58,8 @@ class Writer:
         ]
         self.weights_r = {n: round(w, 4) for n, w in bm.m.weights.items()}
         self.cluster_text = {
-            ",": [f"{_csv_cell(c.id)},{_csv_cell(c.name)}" for c in clusters],
-            "\t": [f"{_tsv_cell(c.id)}\t{_tsv_cell(c.name)}" for c in clusters],
+            ",": [f"{_csv_cell(i)},{_csv_cell(n)}" for i, n in self.cluster_cells],
+            "\t": [f"{_tsv_cell(i)}\t{_tsv_cell(n)}" for i, n in self.cluster_cells],
         }
         self.table: list[Any] = []
         self.csv: Any = None
@@ -112,13 +119,15 @@ class Writer:
     def _block_text(self, block: Any) -> str:
         """CSV or TSV text of a block, one line per (company, rank), built by
         joining cells prepared in bulk: the hot path of batch matching. Cluster
-        cells are quoted once; only the company's own values are checked."""
+        cells are quoted once; only the company's own values are checked. The
+        same text as `record_cells` of each `batch_record` (tested)."""
         import numpy as np
 
         from clusterctl.reasons import sector_eligible
 
         sep = "," if self.fmt is OutputFormat.csv else "\t"
         quote = _csv_cell if sep == "," else _tsv_cell
+        safe = self.safe
         crit = block.criteria
         eligible = sector_eligible(crit["sector"], crit["naf"])
         eligible_s = np.where(eligible, "true", "false").tolist()
@@ -130,17 +139,25 @@ class Writer:
         width = len(order[0]) if order else 0
         ranks = [f"{sep}{r}{sep}" for r in range(1, width + 1)]
         empty_tail = f"{sep}{sep}{sep}\n"
+        no_match = sep * (len(BATCH_COLUMNS) - 4) + "\n"
         out: list[str] = []
         append = out.append
         sirens, sirets, names, idx = block.sirens, block.sirets, block.names, block.idx
         for i, line in enumerate(block.lines):
             cells = geo_extra[idx[i][2]]
-            name = names[i]
             head = sep.join(
-                (str(line), quote(sirens[i]), quote(sirets[i]), quote(name))
+                (
+                    str(line),
+                    quote(safe(sirens[i])),
+                    quote(safe(sirets[i])),
+                    quote(safe(names[i])),
+                )
             )
             sector_ok = eligible_s[i] if block.has_sector[i] else None
             row_scores, row_order = scores[i], order[i]
+            if not width or row_scores[0] < floor:
+                append(head + no_match)
+                continue
             for r in range(width):
                 score = row_scores[r]
                 if score < floor:
@@ -154,8 +171,9 @@ class Writer:
         return "".join(out)
 
     def _block_rows(self, block: Any) -> list[Any]:
-        """CSV/TSV rows of a block: one per (company, rank), in a tight loop over
-        values prepared in bulk with numpy (the hot path of batch matching)."""
+        """CSV/TSV/table rows of a block: one per (company, rank), in a tight
+        loop over values prepared in bulk with numpy; a company with no match
+        left has one row with empty match cells."""
         import numpy as np
 
         from clusterctl.reasons import sector_eligible
@@ -168,17 +186,21 @@ class Writer:
         score_s = np.char.mod("%.2f", block.score).tolist()
         details = {n: crit[n].tolist() for n in CRITERIA} if self.explain else None
         geo_extra = self.bm.tables["geo"].extra
-        clusters, floor = self.cluster_cells, self.min_score
+        clusters, floor, safe = self.cluster_cells, self.min_score, self.safe
         width = len(order[0]) if order else 0
         ranks = [(str(r),) for r in range(1, width + 1)]
+        no_match = ("",) * (len(self.columns) - 4)
         rows: list[Any] = []
         append = rows.append
         sirens, sirets, names = block.sirens, block.sirets, block.names
         for i, line in enumerate(block.lines):
             cells = geo_extra[block.idx[i][2]]
-            ident = (str(line), sirens[i], sirets[i], names[i])
+            ident = (str(line), safe(sirens[i]), safe(sirets[i]), safe(names[i]))
             sector_ok = eligible_s[i] if block.has_sector[i] else _NO_SECTOR
             row_scores, row_order, row_score_s = scores[i], order[i], score_s[i]
+            if not width or row_scores[0] < floor:
+                append(ident + no_match)
+                continue
             for r in range(width):
                 if row_scores[r] < floor:
                     break
@@ -197,7 +219,7 @@ class Writer:
                 )
                 if details is not None:
                     row += tuple(f"{details[n][i][r]:.4f}" for n in CRITERIA)
-                    row += (cell(self._reasons(block, i, k)),)
+                    row += (safe(cell(self._reasons(block, i, k))),)
                 append(row)
         return rows
 
@@ -208,25 +230,15 @@ class Writer:
         return [r["text"] for r in reasons(match, self.bm.m.taxonomy)]
 
     def _write_object(self, block: Any, i: int) -> None:
-        from clusterctl.matching import company_record
-
-        company = self.bm.company(block, i)
         if not self.explain and self.fmt in (OutputFormat.json, OutputFormat.ndjson):
-            text = self._light_json(block, i, company)
+            text = self.light_json(block, i)
             if self.fmt is OutputFormat.json:
                 text = ("[" if self.count + i == 0 else ",\n ") + text
             self.out.write(text if self.fmt is OutputFormat.json else text + "\n")
             return
-        if self.explain:
-            matches = self._explained(block, i, company)
-        else:
-            matches = self._light(block, i)
-        record = {
-            "line": block.lines[i],
-            "company": company_record(company),
-            "matches": matches,
-            "warnings": [w.text for w in company.warnings],
-        }
+        record = batch_record(
+            self.bm, block, i, explain=self.explain, min_score=self.min_score
+        )
         if self.fmt is OutputFormat.yaml:
             from clusterctl.formats import write_yaml
 
@@ -236,28 +248,14 @@ class Writer:
         else:
             self.out.write(to_json(record) + "\n")
 
-    def _explained(self, block: Any, i: int, company: Any) -> list[dict[str, Any]]:
-        """Matches as `clusterctl match` gives them: breakdown with what matched,
-        eligibility with its reasons, and the reasons."""
-        from clusterctl.matching import match_record
-
-        m = self.bm.m
-        out = []
-        ranked = zip(block.order[i].tolist(), block.score[i].tolist(), strict=True)
-        for rank, (k, score) in enumerate(ranked, 1):
-            if score < self.min_score:
-                break
-            match = self.bm.explain(block, i, k)
-            out.append(match_record(match, rank, company, m.weights, m.taxonomy))
-        return out
-
-    def _light_json(self, block: Any, i: int, company: Any) -> str:
+    def light_json(self, block: Any, i: int) -> str:
         """The JSON text of a record with light matches, written directly: the
-        same keys and values as `_light` and json.dumps, several times faster."""
+        text of `to_json(batch_record(...))`, several times faster (tested)."""
         from clusterctl.matching import company_record
         from clusterctl.reasons import location_eligible
 
-        prep = self._prepared(block)
+        company = self.bm.company(block, i)
+        prep = prepared(self.bm, block)
         cells = self.bm.tables["geo"].extra[block.idx[i][2]]
         statics, weights = self.json_statics, self.weights_r
         has_sector = block.has_sector[i]
@@ -286,82 +284,12 @@ class Writer:
                 f'"distance_km": {km}, "region_relation": {rel}, '
                 f'"breakdown": {{{breakdown}}}}}'
             )
-        warnings = to_json([w.text for w in company.warnings])
+        warnings = to_json([{"code": w.code, "text": w.text} for w in company.warnings])
         return (
             f'{{"line": {block.lines[i]}, "company": '
             f'{to_json(company_record(company))}, "matches": [{", ".join(parts)}], '
             f'"warnings": {warnings}}}'
         )
-
-    def _prepared(self, block: Any) -> dict[str, Any]:
-        """Per block: rounded scores and contributions for every row, in bulk."""
-
-        from clusterctl.reasons import sector_eligible
-
-        if getattr(block, "prepared", None) is None:
-            crit = block.criteria
-            weights = self.bm.m.weights
-            used = _used_weights(weights, block.shared)
-            block.prepared = {
-                "order": block.order.tolist(),
-                "raw": block.score.tolist(),
-                "score": _round(block.score, 2),
-                "crit": {n: _round(crit[n], 4) for n in CRITERIA},
-                "contrib": {n: _round(100 * used[n] * crit[n], 2) for n in CRITERIA},
-                "weight": None
-                if block.shared is None
-                else {n: _round(used[n], 4) for n in CRITERIA},
-                "sector_ok": sector_eligible(crit["sector"], crit["naf"]).tolist(),
-            }
-        return block.prepared
-
-    def _light(self, block: Any, i: int) -> list[dict[str, Any]]:
-        """Matches with the full numeric breakdown, straight from the scores."""
-        from clusterctl.reasons import location_eligible, sector_eligible
-        from clusterctl.scoring import effective_weights
-
-        weights = self.bm.m.weights
-        clusters, labels = self.bm.m.clusters, self.bm.m.labels
-        cells = self.bm.tables["geo"].extra[block.idx[i][2]]
-        crit = {n: block.criteria[n][i].tolist() for n in CRITERIA}
-        out = []
-        ranked = zip(block.order[i].tolist(), block.score[i].tolist(), strict=True)
-        for r, (k, score) in enumerate(ranked):
-            if score < self.min_score:
-                break
-            rel = cells.names[k] if cells else ""
-            values = {n: crit[n][r] for n in CRITERIA}
-            sector_ok = sector_eligible(values["sector"], values["naf"])
-            shared = block.shared is not None and bool(block.shared[i][r])
-            used = effective_weights(weights, shared)
-            out.append(
-                {
-                    "rank": r + 1,
-                    "id": clusters[k].id,
-                    "name": clusters[k].name,
-                    "status": clusters[k].status,
-                    "label_status": labels[k].status,
-                    "label_note": labels[k].note,
-                    "score": round(score, 2),
-                    "eligibility": {
-                        "sector": sector_ok if block.has_sector[i] else None,
-                        "location": location_eligible(rel or None),
-                    },
-                    "distance_km": float(cells.km(k))
-                    if cells and cells.km(k)
-                    else None,
-                    "region_relation": rel or None,
-                    "breakdown": {
-                        n: {
-                            "score": round(v, 4),
-                            "weight": round(used[n], 4),
-                            "contribution": round(100 * used[n] * v, 2),
-                        }
-                        for n, v in values.items()
-                    },
-                }
-            )
-        return out
 
     def close(self) -> None:
         self._write_header()
@@ -371,36 +299,12 @@ class Writer:
             self._flush_table()
 
 
-def _used_weights(weights: Mapping[str, float], shared: Any) -> dict[str, Any]:
-    """Per criterion, the weight each (row, rank) was scored with, as
-    `scoring.effective_weights` gives it: the matcher's, or, where member_type
-    is shared out, 0 for it and the others' share of it."""
-    if shared is None:
-        return dict(weights)
-    import numpy as np
-
-    from clusterctl.scoring import effective_weights
-
-    spread = effective_weights(weights, True)
-    return {n: np.where(shared, spread[n], weights[n]) for n in CRITERIA}
-
-
 def _at(table: Mapping[str, list[list[float]]], i: int, r: int) -> dict[str, float]:
     return {n: values[i][r] for n, values in table.items()}
 
 
-def _round(values: Any, digits: int) -> list[list[float]]:
-    """numpy's rounding in bulk, with Python's round() where they could differ
-    (values within a hair of a tie), so batch and single output agree."""
-    import numpy as np
-
-    scaled = values * 10**digits
-    rounded = np.round(values, digits)
-    near = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
-    out = rounded.tolist()
-    for i, j in zip(*np.nonzero(near), strict=True):
-        out[i][j] = round(float(values[i, j]), digits)
-    return out
+def _same(text: str) -> str:
+    return text
 
 
 _CSV_SPECIAL = re.compile(r'[",\r\n]')
@@ -473,6 +377,7 @@ def capture(writer: Any, action: Callable[[], None]) -> str:
     out, writer.out = writer.out, io.StringIO()
     try:
         action()
-        return writer.out.getvalue()
+        text: str = writer.out.getvalue()
+        return text
     finally:
         writer.out = out
