@@ -72,7 +72,8 @@ def process(
             warnings = _add(bm, block, event)
         except RowRejected as exc:
             result.rejected.append(event.raw)
-            messages.append(Message("rejected", event.line, exc.reason))
+            # broke a rule of profiles (nothing to match on, a bad value)
+            messages.append(Message("rejected", event.line, exc.reason, "profile"))
             continue
         if warnings:
             result.warned += 1

@@ -336,7 +336,7 @@ class MessageLog:
         lines = []
         for m in messages:
             rejected = m.kind == "rejected"
-            kind = (getattr(m, "code", "") or m.kind) if rejected else m.kind
+            kind = m.code
             counts = self.rejects if rejected else self.warnings
             n = counts[kind] = counts.get(kind, 0) + 1
             if self.shown is None or n <= self.shown:

@@ -60,13 +60,16 @@ def bytes_read(binary: IO[bytes]) -> Callable[[], int] | None:
     """How far into the file `binary` (from `open_binary`) reading has got, in
     the file's own bytes: compressed bytes for a gzip file, whose uncompressed
     size is unknown. None when it cannot tell (stdin, a pipe)."""
-    raw = binary.fileobj if isinstance(binary, gzip.GzipFile) else binary
+    stream: object = binary
+    raw = stream.fileobj if isinstance(stream, gzip.GzipFile) else stream
+    tell = getattr(raw, "tell", None)
+    seekable = getattr(raw, "seekable", None)
     try:
-        if raw is None or not raw.seekable():
+        if tell is None or seekable is None or not seekable():
             return None
     except (OSError, ValueError):
         return None
-    return raw.tell
+    return cast(Callable[[], int], tell)
 
 
 def detect_format(source: str, explicit: str | None) -> str:
