@@ -35,6 +35,9 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     # Tests read English messages unless they choose French themselves.
     os.environ["CLUSTERCTL_LANG"] = "en"
     os.environ.pop("CLUSTERCTL_DATA", None)
+    # Label states are judged on a fixed day, in-process as in subprocesses,
+    # so that no test changes its answer at midnight.
+    os.environ["CLUSTERCTL_TODAY"] = PLAIN_ENV["CLUSTERCTL_TODAY"] or ""
 
 
 @pytest.fixture
