@@ -189,7 +189,7 @@ def test_every_company_in_every_format_under_min_score(tmp_path):
         "",
     )
     tsv = runner.invoke(app, [*base, "-f", "tsv"]).stdout.splitlines()
-    assert tsv[2].split("\t") == ["3", "552100554", "", "Bakery"] + [""] * 8
+    assert tsv[2].split("\t") == ["3", "552100554", "", "Bakery"] + [""] * 9
     records = [
         json.loads(line)
         for line in runner.invoke(app, [*base, "-f", "ndjson"]).stdout.splitlines()

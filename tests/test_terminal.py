@@ -328,6 +328,22 @@ def test_batch_table_layouts_fit_80_and_200_columns():
             "location_eligible": "false",
             "distance_km": "0.1",
             "region_relation": "same",
+            "label_status": "current",
+        },
+        {
+            "line": "3",
+            "siren": "",
+            "siret": "",
+            "company": "Metal Works",
+            "rank": "1",
+            "id": "materalia",
+            "name": "Materalia",
+            "score": "26.30",
+            "sector_eligible": "false",
+            "location_eligible": "true",
+            "distance_km": "0.2",
+            "region_relation": "same",
+            "label_status": "unconfirmed",
         },
     ]
     narrow, wide = io.StringIO(), io.StringIO()
@@ -344,6 +360,10 @@ def test_batch_table_layouts_fit_80_and_200_columns():
     ]
     assert "✓ ✗" in narrow.getvalue()
     assert "aerospace-valley" in narrow.getvalue().split()
-    assert wide.getvalue().splitlines()[0].split()[-1] == "region_relation"
+    assert wide.getvalue().splitlines()[0].split()[-1] == "label_status"
+    # a doubtful label is flagged in both layouts, a current one is not
+    assert "Materalia ! unconfirmed" in narrow.getvalue()
+    assert "Aerospace Valley !" not in narrow.getvalue()
+    assert "unconfirmed" in wide.getvalue().splitlines()[3]
     for out, width in ((narrow, 80), (wide, 200)):
         assert all(width_of(line) <= width for line in out.getvalue().splitlines())

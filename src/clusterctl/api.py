@@ -85,7 +85,7 @@ def match_many(
 
     def flush() -> Iterator[dict[str, Any]]:
         if len(block):
-            bm.score(block, top)
+            bm.score(block, top, min_score)
             for i in range(len(block)):
                 yield batch_record(bm, block, i, explain=explain, min_score=min_score)
 

@@ -24,9 +24,12 @@ Ranked = list[tuple[int, "Match"]]
 
 
 def top_matches(ranked: Iterable[Match], top: int, min_score: float = 0.0) -> Ranked:
-    """(rank, match) of the first `top` matches scoring `min_score` or more."""
-    kept = [(i, m) for i, m in enumerate(ranked, 1) if m.score >= min_score]
-    return kept[:top]
+    """(rank, match) of the first `top` matches scoring `min_score` or more,
+    ranked 1, 2, 3... among those kept (with current labels first, a match
+    below the minimum may come before one above it: it is left out, not
+    counted)."""
+    kept = [m for m in ranked if m.score >= min_score]
+    return list(enumerate(kept[:top], 1))
 
 
 def require_clusters(matcher: Matcher, statuses: Sequence[str] | None) -> None:

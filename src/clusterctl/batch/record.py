@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .tables import Block
 
 #: CSV/TSV columns of a batch row: the company's line and identifiers, then the
-#: columns of a single match row up to the region relation.
+#: columns of a single match row up to the region relation, and the cluster's
+#: label state (its note is in the JSON record).
 BATCH_COLUMNS = (
     "line",
     "siren",
@@ -41,6 +42,7 @@ BATCH_COLUMNS = (
     "location_eligible",
     "distance_km",
     "region_relation",
+    "label_status",
 )
 EXPLAIN_COLUMNS = (*(f"{c}_score" for c in CRITERIA), "reasons")
 
@@ -216,6 +218,7 @@ def record_cells(record: Mapping[str, Any], *, explain: bool) -> list[list[str]]
             cell(_verdict(eligibility["location"])),
             "" if km is None else "%.1f" % km,  # noqa: UP031
             match["region_relation"] or "",
+            match["label_status"],
         ]
         if explain:
             breakdown = match["breakdown"]

@@ -333,7 +333,9 @@ class BatchMatcher:
             for region in [*regions, ""]:
                 names = [p.region_relation.get(region, "other") for p in profiles]
                 table[region] = RegionCells(
-                    np.array([GEO_REGION[r] for r in names]), names
+                    np.array([GEO_REGION[r] for r in names]),
+                    names,
+                    [label.status for label in self.m.labels],
                 )
             self._hq = (lat, lon, table)
         hq: tuple[Any, Any, dict[str, RegionCells]] = self._hq
@@ -352,10 +354,12 @@ class BatchMatcher:
                     mass[k] += tw * cw * weight_idf
         return [1.0 - math.exp(-x / TEXT_SCALE) for x in mass]
 
-    def score(self, block: Block, top: int) -> Block:
+    def score(self, block: Block, top: int, min_score: float = 0.0) -> Block:
         """Score every row of `block` against every cluster and keep its `top`
         best, ordered by score then cluster id (clusters are indexed in id order,
-        and the sort is stable)."""
+        and the sort is stable). Those scoring `min_score` or more come first
+        (`selection.top_matches`): only with current labels first can one of
+        them follow one below it."""
         import numpy as np
 
         n = len(block)
@@ -389,6 +393,10 @@ class BatchMatcher:
         if tiers is not None:  # current labels first (`Matcher.match`)
             by_tier = np.argsort(tiers[order], axis=1, kind="stable")
             order = np.take_along_axis(order, by_tier, axis=1)
+            if min_score > 0:
+                below = np.take_along_axis(total, order, axis=1) < min_score
+                kept_first = np.argsort(below, axis=1, kind="stable")
+                order = np.take_along_axis(order, kept_first, axis=1)
         order = order[:, :top]
         rows = np.arange(n)[:, None]
         block.shared = shared[rows, order] if shared.any() else None

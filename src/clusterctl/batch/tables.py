@@ -100,16 +100,23 @@ class GeoCells:
 
 class RegionCells:
     """For a site's region, per cluster: the region score and the output cells
-    that depend on the region only (relation, location eligibility)."""
+    that depend on the region only (relation, location eligibility), with the
+    cluster's label state, which ends each CSV/TSV line."""
 
-    def __init__(self, values: npt.NDArray[np.float64], names: list[str]) -> None:
+    def __init__(
+        self, values: npt.NDArray[np.float64], names: list[str], labels: list[str]
+    ) -> None:
         from clusterctl.reasons import location_eligible
 
         self.values = values
         self.names = names
         self.eligible = ["true" if location_eligible(r) else "false" for r in names]
         self.pre = {sep: [f"{sep}{e}{sep}" for e in self.eligible] for sep in ",\t"}
-        self.post = {sep: [f"{sep}{r}\n" for r in names] for sep in ",\t"}
+        # the relation, then the cluster's label state: the last cells of a line
+        self.post = {
+            sep: [f"{sep}{r}{sep}{x}\n" for r, x in zip(names, labels, strict=True)]
+            for sep in ",\t"
+        }
 
 
 class Block:

@@ -81,7 +81,8 @@ def process(
     if len(block):
         saved = writer.count
         writer.count = 1  # JSON items come with their separator; framed later
-        result.text = capture(writer, lambda: writer.write(bm.score(block, top)))
+        scored = bm.score(block, top, writer.min_score)
+        result.text = capture(writer, lambda: writer.write(scored))
         writer.count = saved
         result.matched = len(block)
     bm.bound_memory()

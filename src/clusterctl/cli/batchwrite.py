@@ -57,6 +57,7 @@ class Writer:
             for c, x in zip(clusters, bm.m.labels, strict=True)
         ]
         self.weights_r = {n: round(w, 4) for n, w in bm.m.weights.items()}
+        self.label_states = [x.status for x in bm.m.labels]
         self.cluster_text = {
             ",": [f"{_csv_cell(i)},{_csv_cell(n)}" for i, n in self.cluster_cells],
             "\t": [f"{_tsv_cell(i)}\t{_tsv_cell(n)}" for i, n in self.cluster_cells],
@@ -94,10 +95,19 @@ class Writer:
             )
 
     def _flush_table(self) -> None:
+        """The rows so far as a table designed for the terminal's width (all
+        columns when they fit, else company, rank, cluster, score, rules, km);
+        with --explain, every column."""
         from clusterctl.formats import write_table
 
+        from .tables import batch_layouts, draw
+
         if self.table:
-            write_table(list(self.columns), [list(r) for r in self.table], self.out)
+            if self.explain:
+                write_table(list(self.columns), [list(r) for r in self.table], self.out)
+            else:
+                rows = [dict(zip(self.columns, r, strict=True)) for r in self.table]
+                draw(batch_layouts(), rows, self.out)
             self.table = []
 
     def _write_header(self) -> None:
@@ -138,7 +148,8 @@ class Writer:
         floor = self.min_score
         width = len(order[0]) if order else 0
         ranks = [f"{sep}{r}{sep}" for r in range(1, width + 1)]
-        empty_tail = f"{sep}{sep}{sep}\n"
+        # no place: empty location cells, then the cluster's label state
+        empty_tails = [f"{sep}{sep}{sep}{sep}{x}\n" for x in self.label_states]
         no_match = sep * (len(BATCH_COLUMNS) - 4) + "\n"
         out: list[str] = []
         append = out.append
@@ -166,7 +177,7 @@ class Writer:
                 append(
                     f"{head}{ranks[r]}{clusters[k]}{sep}{score:.2f}{sep}"
                     f"{sector_ok[r] if sector_ok else ''}"
-                    f"{cells.tail(sep, k) if cells else empty_tail}"
+                    f"{cells.tail(sep, k) if cells else empty_tails[k]}"
                 )
         return "".join(out)
 
@@ -187,6 +198,7 @@ class Writer:
         details = {n: crit[n].tolist() for n in CRITERIA} if self.explain else None
         geo_extra = self.bm.tables["geo"].extra
         clusters, floor, safe = self.cluster_cells, self.min_score, self.safe
+        labels = self.label_states
         width = len(order[0]) if order else 0
         ranks = [(str(r),) for r in range(1, width + 1)]
         no_match = ("",) * (len(self.columns) - 4)
@@ -215,6 +227,7 @@ class Writer:
                         cells.eligible[k] if cells else "",
                         cells.km(k) if cells else "",
                         cells.names[k] if cells else "",
+                        labels[k],
                     )
                 )
                 if details is not None:

@@ -376,12 +376,24 @@ def batch_layouts() -> list[Layout]:
 
     from .render import MATCH_COLUMNS
 
-    columns = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:8])
+    columns = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:9])
+
+    def cluster_cell(r: Row) -> Cell:
+        flag = marker(str(r.get("label_status") or ""), None, dated=False)
+        name = str(r.get("name") or "")
+        return Stack(
+            (Line(f"{name} {flag}" if flag else name), Line(str(r.get("id") or "")))
+        )
+
     numbers = {"line", "rank", "score", "distance_km"}
     wide: Layout = (
         [Column(c, "right" if c in numbers else "left") for c in columns],
         lambda r: [
-            str(r.get(c) or "") if c in ("company", "name") else text(c)(r)
+            str(r.get(c) or "")
+            if c in ("company", "name")
+            else Line(state_words(str(r.get(c) or "")))
+            if c == "label_status"
+            else text(c)(r)
             for c in columns
         ],
     )
@@ -399,7 +411,7 @@ def batch_layouts() -> list[Layout]:
             text("line")(r),
             str(r.get("company") or r.get("siren") or ""),
             text("rank")(r),
-            Stack((Line(str(r.get("name") or "")), Line(str(r.get("id") or "")))),
+            cluster_cell(r),
             text("score")(r),
             fits_cell(r),
             text("distance_km")(r),
