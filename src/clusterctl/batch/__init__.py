@@ -5,13 +5,9 @@ scores blocks of them with numpy, `record` builds what is said of each
 company, `tables` holds the bounded tables they share.
 """
 
-from .record import (
-    BATCH_COLUMNS,
-    EXPLAIN_COLUMNS,
-    batch_record,
-    prepared,
-    record_cells,
-)
+from clusterctl.columns import BATCH_COLUMNS, EXPLAIN_COLUMNS
+
+from .record import batch_record, prepared, record_cells
 from .rows import PART_LIMIT, Pair, RowRejected, profile_fields
 from .score import BatchMatcher
 from .tables import CHUNK, EXPLAIN_LIMIT, TABLE_LIMIT, Block, GeoCells, VectorTable

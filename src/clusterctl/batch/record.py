@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from clusterctl.columns import BATCH_COLUMNS, EXPLAIN_COLUMNS
 from clusterctl.formats import cell
 from clusterctl.scoring import CRITERIA
 
@@ -25,26 +26,6 @@ if TYPE_CHECKING:
 
     from .score import BatchMatcher
     from .tables import Block
-
-#: CSV/TSV columns of a batch row: the company's line and identifiers, then the
-#: columns of a single match row up to the region relation, and the cluster's
-#: label state (its note is in the JSON record).
-BATCH_COLUMNS = (
-    "line",
-    "siren",
-    "siret",
-    "company",
-    "rank",
-    "id",
-    "name",
-    "score",
-    "sector_eligible",
-    "location_eligible",
-    "distance_km",
-    "region_relation",
-    "label_status",
-)
-EXPLAIN_COLUMNS = (*(f"{c}_score" for c in CRITERIA), "reasons")
 
 
 def batch_record(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
+from clusterctl.columns import MATCH_COLUMNS
 from clusterctl.formats import (
     OutputFormat,
     resolve_format,
@@ -18,22 +19,6 @@ from clusterctl.formats import (
 )
 from clusterctl.i18n import _, format_decimal, pgettext
 from clusterctl.scoring import CRITERIA
-
-#: CSV/TSV columns of a match row (batch adds the company's line and identifiers).
-MATCH_COLUMNS = (
-    "rank",
-    "id",
-    "name",
-    "score",
-    "sector_eligible",
-    "location_eligible",
-    "distance_km",
-    "region_relation",
-    "label_status",
-    "label_note",
-    *(f"{c}_score" for c in CRITERIA),
-    "reasons",
-)
 
 
 def match_row(match: Mapping[str, Any]) -> dict[str, Any]:

@@ -374,9 +374,9 @@ def batch_layouts() -> list[Layout]:
     def text(key: str) -> Callable[[Row], Cell]:
         return lambda r: Line(str(r.get(key) or ""))
 
-    from .render import MATCH_COLUMNS
+    from clusterctl.columns import BATCH_COLUMNS
 
-    columns = ("line", "siren", "siret", "company", *MATCH_COLUMNS[:9])
+    columns = BATCH_COLUMNS
 
     def cluster_cell(r: Row) -> Cell:
         flag = marker(str(r.get("label_status") or ""), None, dated=False)
