@@ -244,3 +244,13 @@ def test_progress_on_a_terminal_keeps_warnings_whole_and_is_cleared(tmp_path):
     assert all(line.startswith(f"{path}:") for line in warnings)
     assert "20,003 rows read" in screen[-1]
     assert out.read_text().count("\n") > 20_000
+
+
+def test_rejects_in_a_folder_that_does_not_exist_is_refused_before_reading(
+    runner, tmp_path
+):
+    path = register(tmp_path, ["Acme,21.20Z,69007"])
+    result = run(runner, path, "--rejects", tmp_path / "no" / "bad.csv", "-f", "csv")
+    assert result.exit_code == 2
+    assert "--rejects" in result.stderr
+    assert result.stdout == ""

@@ -12,6 +12,7 @@ when the run ends, so a failed run never empties an existing one. Exit status
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import sys
@@ -229,6 +230,11 @@ class RejectsFile:
             raise UsageError(
                 _("--rejects {path}: is a folder; name a file").format(path=path)
             )
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.exists(path):  # said before the register is read
+            code = errno.EACCES if os.path.isdir(folder) else errno.ENOENT
+            if code == errno.ENOENT or not os.access(folder, os.W_OK):
+                raise self._error(OSError(code, os.strerror(code)))
 
     def _open(self) -> IO[str]:
         import stat
