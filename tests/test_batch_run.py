@@ -254,3 +254,69 @@ def test_rejects_in_a_folder_that_does_not_exist_is_refused_before_reading(
     assert result.exit_code == 2
     assert "--rejects" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_company_scores_the_same_whatever_rows_come_before(runner, tmp_path):
+    """A département and a region alone place two companies differently (a
+    point to measure from, or none): neither takes the other's score."""
+    rows = [
+        "name,sectors,department,region",
+        "A,aerospace,31,",
+        "B,aerospace,,Occitanie",
+    ]
+    forward = tmp_path / "f.csv"
+    forward.write_text("\n".join(rows) + "\n")
+    backward = tmp_path / "b.csv"
+    backward.write_text("\n".join([rows[0], rows[2], rows[1]]) + "\n")
+
+    def scores(path: Path) -> dict[str, tuple[str, str]]:
+        out = run(runner, path, "-f", "csv", "--top", "1").stdout.splitlines()[1:]
+        return {c[3]: (c[7], c[10]) for c in (line.split(",") for line in out)}
+
+    assert scores(forward) == scores(backward)
+    assert scores(forward)["A"] != scores(forward)["B"]
+
+
+def test_a_column_named_twice_is_refused(runner, tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("name,naf,city,naf\nA,30.30Z,Toulouse,21.10Z\n")
+    result = run(runner, path, "-f", "csv")
+    assert result.exit_code == 2
+    assert f"{path}:1: columns 2 and 4 are both 'naf'" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_damaged_gzip_is_an_input_error_on_every_path(runner, tmp_path):
+    import gzip
+
+    rows = "".join(f"Firm {i},21.20Z,{69001 + i % 9}\n" for i in range(5000))
+    whole = gzip.compress((HEADER + "\n" + rows).encode())
+    path = tmp_path / "damaged.csv"  # compressed, whatever its name says
+    path.write_bytes(whole[: len(whole) // 2])
+    results = [run(runner, path, "-f", "csv", "--jobs", n) for n in ("1", "2")]
+    for result in results:
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1].startswith(
+            f"clusterctl: error: {path}: cannot read:"
+        )
+        assert "Traceback" not in result.stderr
+    assert results[0].stdout == results[1].stdout
+
+
+def test_no_company_with_a_match_is_no_result(runner, tmp_path):
+    path = register(tmp_path, ["Acme,21.20Z,69007"])
+    assert run(runner, path, "-f", "csv").exit_code == 0
+    none_left = run(runner, path, "-f", "csv", "--min-score", "99")
+    assert none_left.exit_code == 1
+    assert none_left.stdout.splitlines()[1].startswith("2,,,Acme,,")
+    assert run(runner, register(tmp_path, [], "empty.csv"), "-f", "csv").exit_code == 1
+
+
+def test_a_list_of_more_than_100_items_is_refused_as_in_a_profile(runner, tmp_path):
+    path = tmp_path / "long.csv"
+    words = ";".join(f"s{i}" for i in range(101))
+    path.write_text(f"name,sectors\nA,{words}\nB,biotech\n")
+    result = run(runner, path, "-f", "csv", "--top", "1")
+    assert result.exit_code == 2
+    assert f"{path}:2: rejected: sectors" in result.stderr
+    assert ",B," in result.stdout

@@ -521,8 +521,14 @@ MAX_LIST_ITEM = 500
 #: Longest place given as free text (`location: "Lyon 7e"`).
 MAX_PLACE_TEXT = 300
 
+#: Most items in one of those lists: more describes no company, and each
+#: unknown item costs a search for suggestions.
+MAX_LIST_ITEMS = 100
+
 FreeList = Annotated[
-    list[Annotated[Text, Field(max_length=MAX_LIST_ITEM)]], BeforeValidator(_as_list)
+    list[Annotated[Text, Field(max_length=MAX_LIST_ITEM)]],
+    Field(max_length=MAX_LIST_ITEMS),
+    BeforeValidator(_as_list),
 ]
 Code = Annotated[str | None, BeforeValidator(_as_code(5))]
 Department = Annotated[str | None, BeforeValidator(_as_code(2))]
@@ -555,6 +561,7 @@ class Profile(Strict):
     location: Annotated[LocationInput | None, BeforeValidator(_as_place)] = None
     locations: Annotated[
         list[Annotated[LocationInput, BeforeValidator(_as_place)]],
+        Field(max_length=MAX_LIST_ITEMS),
         BeforeValidator(_as_list),
     ] = []
     size: Annotated[MemberType | None, BeforeValidator(_lower)] = None

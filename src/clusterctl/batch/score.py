@@ -25,6 +25,7 @@ from clusterctl.scoring import (
     score_naf,
     score_sector,
     score_text,
+    site_point,
     total,
 )
 
@@ -318,4 +319,6 @@ _NONE: list[Pair] = []
 
 
 def _place_key(place: Any) -> tuple[Any, ...]:
-    return (place.insee_code, place.postal_code, place.region, place.lat, place.lon)
+    """What a site's geo score and cells depend on, and nothing else: its region
+    and the point distances are measured from (none for a region alone)."""
+    return (place.region, *site_point(place))

@@ -43,6 +43,7 @@ class Result:
     matched: int = 0
     warned: int = 0
     skipped: int = 0
+    found: int = 0  # companies with at least one match
     rejected: list[str] = field(default_factory=list)
 
 
@@ -85,6 +86,9 @@ def process(
         result.text = capture(writer, lambda: writer.write(scored))
         writer.count = saved
         result.matched = len(block)
+        # companies with at least one match left (the best comes first)
+        best = scored.score[:, :1]
+        result.found = int((best >= writer.min_score).sum())
     bm.bound_memory()
     return result
 

@@ -6,7 +6,7 @@ million rows must not print a million lines), then one line per kind with
 its count, and a summary with the counts by kind ends the run. Rejected rows
 are written to `--rejects` as they were read; the file takes its place only
 when the run ends, so a failed run never empties an existing one. Exit status
-2 when any row was rejected, else 0.
+2 when any row was rejected, 1 when no company has a match, else 0.
 """
 
 from __future__ import annotations
@@ -14,15 +14,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
+import gzip
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import typer
 
-from clusterctl.errors import ExitCode, UsageError
+from clusterctl.errors import DataFileError, ExitCode, UsageError
 from clusterctl.formats import OutputFormat, printable, resolve_format
 from clusterctl.i18n import _, format_number
 
@@ -45,8 +46,10 @@ class Stats:
     rejected: int = 0
     skipped: int = 0
     warned: int = 0
+    found: int = 0
 
     def add(self, result: Result) -> None:
+        self.found += result.found
         self.read += result.read
         self.matched += result.matched
         self.rejected += len(result.rejected)
@@ -96,6 +99,8 @@ def run_batch(
     output = Output(writer, fmt)
     reject_out = RejectsFile(rejects, source) if rejects else None
     binary = open_binary(source)
+    if isinstance(cast(object, binary), gzip.GzipFile):
+        workers = 1  # compressed whatever its name: read in this process
     progress = RowProgress(total=_size(source), position=bytes_read(binary))
     log = MessageLog(label, progress.stderr, None if all_messages else SHOWN_PER_KIND)
     finished = False
@@ -107,8 +112,11 @@ def run_batch(
     try:
         if workers > 1:
             stream = text_stream(binary, encoding)
-            spec = read_csv_header(stream, delimiter, label)
-            results = run_parallel(bm, writer, stream, spec, top, label, workers)
+            with _read_errors(label):
+                spec = read_csv_header(stream, delimiter, label)
+            results = _reading(
+                run_parallel(bm, writer, stream, spec, top, label, workers), label
+            )
         else:
             events = read_register(
                 source,
@@ -151,6 +159,27 @@ def run_batch(
     print("clusterctl: " + printable(log.summary(stats)), file=sys.stderr)
     if stats.rejected:
         raise typer.Exit(ExitCode.USAGE)
+    if not stats.found:  # an empty register, or every company under --min-score
+        raise typer.Exit(ExitCode.NO_RESULT)
+
+
+@contextlib.contextmanager
+def _read_errors(label: str) -> Iterator[None]:
+    """A register that cannot be read (an I/O error, a damaged gzip stream) is
+    a one-line input error naming it, as `registers.read_register` says it."""
+    try:
+        yield
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise DataFileError(
+            _("{file}: cannot read: {error}").format(file=label, error=exc)
+        ) from None
+
+
+def _reading(results: Iterator[Result], label: str) -> Iterator[Result]:
+    """`results`, with the errors of reading the register said as
+    `_read_errors` says them (errors of writing stdout are not read here)."""
+    with _read_errors(label):
+        yield from results
 
 
 def _size(source: str) -> int | None:

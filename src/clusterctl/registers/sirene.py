@@ -101,6 +101,16 @@ def map_header(header: list[str], label: str) -> tuple[list[tuple[int, str]], bo
                 "denominationUniteLegale)"
             ).format(file=label)
         )
+    seen: dict[str, int] = {}
+    for i, name in columns:
+        if name in seen:  # which cell would count is anybody's guess: refused
+            raise DataFileError(
+                _(
+                    "{file}:1: columns {first} and {second} are both '{field}'; "
+                    "keep one"
+                ).format(file=label, first=seen[name] + 1, second=i + 1, field=name)
+            )
+        seen[name] = i
     present = {name for _i, name in columns}
     renamed = []
     for i, name in columns:
