@@ -257,3 +257,13 @@ def test_json_array_on_the_command_line(runner, tmp_path):
     assert result.exit_code == 2
     assert f"{bad}:2: not a valid JSON array" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_header_longer_than_a_record_is_an_error_read_in_bounded_memory(tmp_path):
+    from clusterctl.errors import DataFileError
+    from clusterctl.registers import read_register
+
+    path = tmp_path / "wide.csv"
+    path.write_text("name" + "x" * 300_000 + "\nAcme\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"wide\.csv:1: header row longer"):
+        list(read_register(str(path)))

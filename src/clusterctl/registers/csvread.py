@@ -27,7 +27,15 @@ from .events import (
     Reject,
     Row,
 )
-from .records import AT_EOF, MAX_RECORD, OVER_CAP, RecordBlock, Refusal, record_blocks
+from .records import (
+    AT_EOF,
+    MAX_RECORD,
+    OVER_CAP,
+    RecordBlock,
+    Refusal,
+    read_line,
+    record_blocks,
+)
 from .sirene import finish, map_header, no_identity_reason
 from .source import has_bad_bytes
 
@@ -64,7 +72,13 @@ def _sniff(header: str, delimiter: str | None) -> str:
 
 def read_csv_header(stream: IO[str], delimiter: str | None, label: str) -> CsvSpec:
     """Read the header row (line 1) and tell how to read the records after it."""
-    first = stream.readline()
+    first = read_line(stream)  # bounded: a file of one huge line is not read whole
+    if len(first) > MAX_RECORD:
+        raise DataFileError(
+            _("{file}:1: header row longer than {count} characters").format(
+                file=label, count=MAX_RECORD
+            )
+        )
     if not first.strip():
         raise DataFileError(
             _("{file}: empty register (no header row)").format(file=label)
