@@ -59,7 +59,8 @@ def test_rejects_file_holds_this_run_rejected_rows(runner, tmp_path):
     os.chmod(rejects, 0o640)
     result = run(runner, path, "--rejects", rejects, "-f", "csv")
     assert result.exit_code == 2
-    assert rejects.read_text(encoding="utf-8") == "bad,row,with,too,many\n"
+    # the header first: the file can be corrected and given to --batch again
+    assert rejects.read_text(encoding="utf-8") == f"{HEADER}\nbad,row,with,too,many\n"
     assert rejects.stat().st_mode & 0o777 == 0o640
     clean = register(tmp_path, ["Acme,21.20Z,69007"], "clean.csv")
     result = run(runner, clean, "--rejects", rejects, "-f", "csv")

@@ -114,6 +114,8 @@ def run_batch(
             stream = text_stream(binary, encoding)
             with _read_errors(label):
                 spec = read_csv_header(stream, delimiter, label)
+            if reject_out is not None:
+                reject_out.header = spec.header
             results = _reading(
                 run_parallel(bm, writer, stream, spec, top, label, workers), label
             )
@@ -124,6 +126,7 @@ def run_batch(
                 delimiter=delimiter,
                 encoding=encoding,
                 binary=binary,
+                on_header=reject_out.set_header if reject_out is not None else None,
             )
             results = run_events(bm, writer, events, top, label, CHUNK)
         with progress:
@@ -236,7 +239,7 @@ def _jobs(jobs: int, source: str, fmt: OutputFormat, input_format: str) -> int:
 
 class RejectsFile:
     """`--rejects FILE`: rejected rows as they were read (undecodable bytes
-    written back byte for byte).
+    written back byte for byte), after the header row of a CSV register.
 
     The rows go to a new file beside FILE, which replaces it only when the run
     ends: a run that fails (a register that cannot be read, an interruption)
@@ -249,6 +252,8 @@ class RejectsFile:
         self.path = path
         self.temp: str | None = None
         self.stream: IO[str] | None = None
+        #: a CSV register's header row, written before the first rejected row
+        self.header = ""
         if source != "-" and _same_file(path, source):
             raise UsageError(
                 _(
@@ -305,9 +310,16 @@ class RejectsFile:
             )
         )
 
+    def set_header(self, header: str) -> None:
+        self.header = header
+
     def write(self, rows: list[str]) -> None:
+        if not rows:
+            return
         if self.stream is None:
             self.stream = self._open()
+            if self.header:  # so that the file can be corrected and read again
+                self.stream.write(self.header)
         for raw in rows:  # as read, line endings included
             self.stream.write(raw if raw.endswith(("\n", "\r")) else raw + "\n")
 

@@ -17,7 +17,7 @@ read the same rows.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 from clusterctl.errors import DataFileError
@@ -70,10 +70,12 @@ def read_register(
     delimiter: str | None = None,
     encoding: str = "utf-8",
     binary: IO[bytes] | None = None,
+    on_header: Callable[[str], None] | None = None,
 ) -> Iterator[Event]:
     """Every event of the register `source` ('-' for stdin), in order. With
     `binary` (what `open_binary(source)` gave), it is read, and left open for
-    the caller to close: a caller watching its position can show progress."""
+    the caller to close: a caller watching its position can show progress.
+    `on_header` is given a CSV register's header row as read."""
     fmt = detect_format(source, input_format)
     label = "<stdin>" if source == "-" else source
     owned = binary is None
@@ -82,7 +84,7 @@ def read_register(
     try:
         text = text_stream(binary, encoding)
         if fmt == "csv":
-            yield from read_csv(text, delimiter, label)
+            yield from read_csv(text, delimiter, label, on_header)
         elif fmt == "ndjson":
             yield from read_ndjson(text)
         elif fmt == "json":

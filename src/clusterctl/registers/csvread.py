@@ -9,7 +9,7 @@ events whatever the path.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -52,6 +52,9 @@ class CsvSpec:
     layout: Layout
     needs_finish: bool
     ident: list[int]
+    #: the header row as read (line end included): what a file of rejected
+    #: rows starts with, so that it can be corrected and read again
+    header: str = ""
 
 
 def _sniff(header: str, delimiter: str | None) -> str:
@@ -94,12 +97,20 @@ def read_csv_header(stream: IO[str], delimiter: str | None, label: str) -> CsvSp
     columns, needs_finish = map_header(header, label)
     layout = Layout(columns, sep)
     ident = [layout.index[k] for k in ("name", "siren", "siret") if k in layout.index]
-    return CsvSpec(sep, len(header), layout, needs_finish, ident)
+    return CsvSpec(sep, len(header), layout, needs_finish, ident, first)
 
 
-def read_csv(stream: IO[str], delimiter: str | None, label: str) -> Iterator[Event]:
-    """Every event of a CSV register, in order."""
+def read_csv(
+    stream: IO[str],
+    delimiter: str | None,
+    label: str,
+    on_header: Callable[[str], None] | None = None,
+) -> Iterator[Event]:
+    """Every event of a CSV register, in order; `on_header` is given the header
+    row as read."""
     spec = read_csv_header(stream, delimiter, label)
+    if on_header is not None:
+        on_header(spec.header)
     for block in record_blocks(stream, spec.sep, spec.width, size=READ_BLOCK):
         yield from parse_block(spec, block)
 
