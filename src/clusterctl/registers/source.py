@@ -1,8 +1,10 @@
 """Opening a register: its bytes (a file, stdin, gzip), its format and its text.
 
-Decoding never stops a run: undecodable bytes become lone surrogates, so the
-one record holding them is rejected (and written back byte for byte to
-`--rejects`) while the others are read.
+Undecodable bytes do not stop a run: they become lone surrogates, so the one
+record holding them is rejected (and written back byte for byte to
+`--rejects`) while the others are read. Only data that end in the middle of a
+character of a multi-byte encoding (UTF-16 with an odd last byte) stop it,
+as an input error.
 """
 
 from __future__ import annotations
