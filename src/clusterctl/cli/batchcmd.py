@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 import typer
 
-from clusterctl.errors import DataFileError, ExitCode, UsageError
+from clusterctl.errors import ExitCode, UsageError
 from clusterctl.formats import OutputFormat, printable, resolve_format
 from clusterctl.i18n import _, format_number
 
@@ -83,6 +83,7 @@ def run_batch(
         open_binary,
         read_csv_header,
         read_register,
+        reading,
         text_stream,
     )
 
@@ -112,12 +113,14 @@ def run_batch(
     try:
         if workers > 1:
             stream = text_stream(binary, encoding)
-            with _read_errors(label):
+            with reading(label, encoding):
                 spec = read_csv_header(stream, delimiter, label)
             if reject_out is not None:
                 reject_out.header = spec.header
             results = _reading(
-                run_parallel(bm, writer, stream, spec, top, label, workers), label
+                run_parallel(bm, writer, stream, spec, top, label, workers),
+                label,
+                encoding,
             )
         else:
             events = read_register(
@@ -166,22 +169,12 @@ def run_batch(
         raise typer.Exit(ExitCode.NO_RESULT)
 
 
-@contextlib.contextmanager
-def _read_errors(label: str) -> Iterator[None]:
-    """A register that cannot be read (an I/O error, a damaged gzip stream) is
-    a one-line input error naming it, as `registers.read_register` says it."""
-    try:
-        yield
-    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
-        raise DataFileError(
-            _("{file}: cannot read: {error}").format(file=label, error=exc)
-        ) from None
+def _reading(results: Iterator[Result], label: str, encoding: str) -> Iterator[Result]:
+    """`results`, with errors of reading the register said as one input error
+    (errors of writing stdout happen outside, and are not caught here)."""
+    from clusterctl.registers import reading
 
-
-def _reading(results: Iterator[Result], label: str) -> Iterator[Result]:
-    """`results`, with the errors of reading the register said as
-    `_read_errors` says them (errors of writing stdout are not read here)."""
-    with _read_errors(label):
+    with reading(label, encoding):
         yield from results
 
 

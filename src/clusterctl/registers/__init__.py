@@ -16,12 +16,8 @@ read the same rows.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Callable, Iterator
 from typing import IO
-
-from clusterctl.errors import DataFileError
-from clusterctl.i18n import _
 
 from .csvread import CsvSpec, parse_block, read_csv, read_csv_header
 from .events import Event, Layout, Reject, Row, Skip
@@ -34,6 +30,7 @@ from .source import (
     detect_format,
     has_bad_bytes,
     open_binary,
+    reading,
     text_stream,
 )
 from .yamlread import read_yaml
@@ -58,6 +55,7 @@ __all__ = [
     "parse_block",
     "read_csv_header",
     "read_register",
+    "reading",
     "record_blocks",
     "text_stream",
 ]
@@ -82,25 +80,16 @@ def read_register(
     if binary is None:
         binary = open_binary(source)
     try:
-        text = text_stream(binary, encoding)
-        if fmt == "csv":
-            yield from read_csv(text, delimiter, label, on_header)
-        elif fmt == "ndjson":
-            yield from read_ndjson(text)
-        elif fmt == "json":
-            yield from read_json(text, label)
-        else:
-            yield from read_yaml(text, label)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise DataFileError(
-            _("{file}: cannot read: {error}").format(file=label, error=exc)
-        ) from None
-    except UnicodeError as exc:
-        raise DataFileError(
-            _("{file}: cannot decode as {encoding}: {error}").format(
-                file=label, encoding=encoding, error=exc
-            )
-        ) from None
+        with reading(label, encoding):
+            text = text_stream(binary, encoding)
+            if fmt == "csv":
+                yield from read_csv(text, delimiter, label, on_header)
+            elif fmt == "ndjson":
+                yield from read_ndjson(text)
+            elif fmt == "json":
+                yield from read_json(text, label)
+            else:
+                yield from read_yaml(text, label)
     finally:
         if owned and source != "-":
             binary.close()

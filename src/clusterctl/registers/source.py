@@ -10,11 +10,12 @@ as an input error.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import io
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, cast
 
@@ -131,3 +132,21 @@ def first_bad_byte(text: str) -> int | None:
     """Offset of the first undecodable byte in `text`, or None."""
     found = _SURROGATE.search(text)
     return found.start() if found else None
+
+
+@contextlib.contextmanager
+def reading(label: str, encoding: str) -> Iterator[None]:
+    """Errors of reading a register (I/O, a damaged gzip stream, text that does
+    not decode) as one input error naming it, on every path that reads one."""
+    try:
+        yield
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise DataFileError(
+            _("{file}: cannot read: {error}").format(file=label, error=exc)
+        ) from None
+    except UnicodeError as exc:
+        raise DataFileError(
+            _("{file}: cannot decode as {encoding}: {error}").format(
+                file=label, encoding=encoding, error=exc
+            )
+        ) from None
